@@ -1,0 +1,78 @@
+/**
+ * Base class of the coordinator's errors. The subclass name says what happens next.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof CoordinatorError) logger.warn(error.message);
+ * ```
+ */
+export abstract class CoordinatorError extends Error {
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/**
+ * Throw from a task handler when the failure is transient (a timeout, a 5xx, a reset
+ * connection): the task is retried with its backoff until its attempts run out.
+ * Any other `Error` a handler throws is treated the same way.
+ *
+ * @example
+ * ```ts
+ * if (response.status >= 500) throw new RetryableError(`OMS answered ${response.status}`);
+ * ```
+ */
+export class RetryableError extends CoordinatorError {}
+
+/**
+ * Throw from a task handler when retrying cannot help (the downstream rejected the
+ * request as invalid, the order does not exist): the task fails at once, without
+ * further attempts, and stays in the failed set with this message as its reason.
+ *
+ * @example
+ * ```ts
+ * if (response.status === 422) throw new PermanentError('OMS rejected the order: unknown SKU');
+ * ```
+ */
+export class PermanentError extends CoordinatorError {}
+
+/**
+ * A payload did not satisfy its DTO. At dispatch the API answers 400 naming the
+ * fields; in a worker the task fails permanently with this message.
+ *
+ * @example
+ * ```ts
+ * try { await dispatcher.dispatch(task, body); }
+ * catch (e) { if (e instanceof PayloadValidationError) console.log(e.fields); }
+ * ```
+ */
+export class PayloadValidationError extends PermanentError {
+  constructor(
+    readonly target: string,
+    /** One line per offending property path, e.g. `items.0.quantity must be a positive number`. */
+    readonly fields: readonly string[],
+  ) {
+    super(`invalid ${target}: ${fields.join('; ')}`);
+  }
+}
+
+/**
+ * The queue could not store a task (Redis down, unreachable or too slow). Nothing
+ * was accepted: the API answers 503 so the caller retries.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof QueueUnavailableError) reply.code(503); }
+ * ```
+ */
+export class QueueUnavailableError extends CoordinatorError {}
+
+/**
+ * A task did not finish within its `timeoutMs`; its AbortSignal has fired. Retryable.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof TaskTimeoutError) metrics.timeouts.inc();
+ * ```
+ */
+export class TaskTimeoutError extends RetryableError {}

@@ -1,0 +1,36 @@
+/**
+ * The Commerce Coordinator SDK: what an extension is made of.
+ *
+ * @example
+ * ```ts
+ * import { defineExtension, defineTask, defineSignal, onSignal, TaskDispatcher } from '@coordinator/core';
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { CONTRACT_VERSION } from './contract/contract-version.js';
+export { defineExtension, isExtension, type Extension, type ExtensionSpec } from './contract/define-extension.js';
+export {
+  defineTask,
+  isTaskDefinition,
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_TASK_TIMEOUT_MS,
+  type RetryPolicy,
+  type TaskDefinition,
+  type TaskSpec,
+} from './contract/define-task.js';
+export { defineSignal, isSignalDefinition, type SignalDefinition, type SignalSpec } from './contract/define-signal.js';
+export { onSignal, type OnSignalOptions, type SignalHandlerBinding } from './contract/on-signal.js';
+export type { EmitOptions, TaskContext, TaskHandler, TaskLogger } from './contract/task-context.js';
+export { TaskDispatcher, type DispatchOptions, type TaskReceipt } from './contract/task-dispatcher.js';
+export { TaskStatusReader, type EmittedSignal, type TaskState, type TaskStatus } from './contract/task-status.js';
+export type { PayloadClass, PayloadOf } from './contract/payload-class.js';
+export {
+  CoordinatorError,
+  PayloadValidationError,
+  PermanentError,
+  QueueUnavailableError,
+  RetryableError,
+  TaskTimeoutError,
+} from './contract/errors.js';
+export { validatePayload } from './validation/validate-payload.js';

@@ -1,0 +1,56 @@
+import type { Job, Queue } from 'bullmq';
+import { TaskStatusReader, type TaskState, type TaskStatus } from '../contract/task-status.js';
+import type { ExtensionRegistry } from './extension-registry.js';
+import type { JobEnvelope, JobOutcome } from './job-envelope.js';
+import { taskNameOf } from './task-id.js';
+
+const STATES: Record<string, TaskState> = {
+  waiting: 'waiting',
+  'waiting-children': 'waiting',
+  prioritized: 'waiting',
+  delayed: 'delayed',
+  active: 'active',
+  completed: 'completed',
+  failed: 'failed',
+};
+
+/** Reads a task's status from its BullMQ job. */
+export class BullMqStatusReader extends TaskStatusReader {
+  constructor(
+    private readonly registry: ExtensionRegistry,
+    private readonly queueOf: (name: string) => Queue,
+  ) {
+    super();
+  }
+
+  async get(taskId: string): Promise<TaskStatus | undefined> {
+    const taskName = taskNameOf(taskId);
+    if (taskName === undefined) return undefined;
+    for (const queue of this.registry.queuesOfTask(taskName)) {
+      const job = (await this.queueOf(queue).getJob(taskId)) as Job<JobEnvelope, JobOutcome> | undefined;
+      if (job) return toStatus(job, STATES[await job.getState()] ?? 'waiting');
+    }
+    return undefined;
+  }
+}
+
+function toStatus(job: Job<JobEnvelope, JobOutcome>, state: TaskState): TaskStatus {
+  const meta = job.data.meta;
+  const status: TaskStatus = {
+    taskId: job.id ?? '',
+    task: meta.task,
+    extension: meta.extension,
+    state,
+    attemptsMade: state === 'active' ? job.attemptsStarted : job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? 1,
+    enqueuedAt: new Date(job.timestamp).toISOString(),
+  };
+  if (job.processedOn) status.startedAt = new Date(job.processedOn).toISOString();
+  if (job.finishedOn) status.finishedAt = new Date(job.finishedOn).toISOString();
+  if (state === 'completed' && job.returnvalue) {
+    status.result = job.returnvalue.result;
+    status.emitted = job.returnvalue.emitted;
+  }
+  if (job.failedReason) status.failureReason = job.failedReason;
+  return status;
+}

@@ -1,0 +1,68 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { BullMqDispatcher, type BullMqDispatcherOptions } from './bullmq-dispatcher.js';
+import { BullMqStatusReader } from './bullmq-status-reader.js';
+import type { ExtensionRegistry } from './extension-registry.js';
+import { DEFAULT_QUEUE_PREFIX, producerRedisOptions } from './redis-options.js';
+import type { ObserverList } from './task-observer.js';
+import type { TaskTransport } from './task-transport.js';
+
+export interface BullMqTransportOptions extends BullMqDispatcherOptions {
+  redisUrl: string;
+  prefix?: string;
+  observers?: ObserverList;
+}
+
+/**
+ * Producer side of BullMQ: one fail-fast Redis connection shared by a `Queue` per
+ * queue name of the registry.
+ */
+export class BullMqTransport implements TaskTransport {
+  readonly kind = 'bullmq' as const;
+  readonly dispatcher: BullMqDispatcher;
+  readonly status: BullMqStatusReader;
+  readonly prefix: string;
+  private readonly connection: Redis;
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(registry: ExtensionRegistry, options: BullMqTransportOptions) {
+    this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    this.connection = new Redis(producerRedisOptions(options.redisUrl));
+    // ioredis reports every failed reconnect; readiness and 503s already say Redis is down.
+    this.connection.on('error', () => undefined);
+    const queueOf = (name: string) => this.queue(name);
+    this.dispatcher = new BullMqDispatcher(registry, queueOf, options.observers, options);
+    this.status = new BullMqStatusReader(registry, queueOf);
+    for (const name of registry.queues()) this.queue(name);
+  }
+
+  /** The BullMQ queue of that name (created on first use). */
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.connection.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('Redis did not answer PING within 1000 ms')), 1_000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.connection.disconnect();
+  }
+}

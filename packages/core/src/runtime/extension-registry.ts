@@ -1,0 +1,178 @@
+import { CONTRACT_VERSION } from '../contract/contract-version.js';
+import type { Extension } from '../contract/define-extension.js';
+import type { SignalDefinition } from '../contract/define-signal.js';
+import type { TaskDefinition } from '../contract/define-task.js';
+import type { WiringOverrides } from './wiring-overrides.js';
+
+/** A loaded task with where it lives. */
+export interface RegisteredTask {
+  readonly definition: TaskDefinition;
+  readonly extension: Extension;
+  /** The queue dispatches of this task go to: the extension's name. */
+  readonly queue: string;
+}
+
+/** An active signal subscription after deployment overrides. */
+export interface RegisteredHandler {
+  readonly id: string;
+  readonly signal: string;
+  readonly task: RegisteredTask;
+  /** The queue this handler's jobs go to (the task's queue unless re-routed). */
+  readonly queue: string;
+}
+
+/** The hosts refuse to start; `problems` says every reason, each naming its culprit. */
+export class ExtensionLoadError extends Error {
+  override readonly name = 'ExtensionLoadError';
+  constructor(readonly problems: readonly string[]) {
+    super(`cannot load extensions:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/**
+ * Every task, signal and handler of the loaded extensions, checked for consistency.
+ * Both hosts build the same registry from the same configuration, so what the API
+ * enqueues is what the workers expect.
+ */
+export class ExtensionRegistry {
+  readonly extensions: readonly Extension[];
+  private readonly tasks = new Map<string, RegisteredTask>();
+  private readonly signals = new Map<string, { definition: SignalDefinition; extension: Extension }>();
+  private readonly subscriptions = new Map<string, RegisteredHandler[]>();
+  private readonly queueNames = new Set<string>();
+
+  constructor(extensions: readonly Extension[], overrides: WiringOverrides = {}) {
+    this.extensions = extensions;
+    const problems: string[] = [];
+    this.registerExtensions(extensions, problems);
+    this.registerHandlers(extensions, overrides, problems);
+    if (problems.length) throw new ExtensionLoadError(problems);
+  }
+
+  /** The loaded task of that name; throws when the task belongs to no loaded extension. */
+  task(name: string): RegisteredTask {
+    const task = this.tasks.get(name);
+    if (!task) throw new Error(`task "${name}" is not part of any loaded extension`);
+    return task;
+  }
+
+  findTask(name: string): RegisteredTask | undefined {
+    return this.tasks.get(name);
+  }
+
+  allTasks(): RegisteredTask[] {
+    return [...this.tasks.values()];
+  }
+
+  signal(name: string): { definition: SignalDefinition; extension: Extension } {
+    const signal = this.signals.get(name);
+    if (!signal) throw new Error(`signal "${name}" is not part of any loaded extension`);
+    return signal;
+  }
+
+  /** Handlers to enqueue when `signal` is emitted (after deployment overrides). */
+  handlersOf(signal: string): readonly RegisteredHandler[] {
+    return this.subscriptions.get(signal) ?? [];
+  }
+
+  allHandlers(): RegisteredHandler[] {
+    return [...this.subscriptions.values()].flat();
+  }
+
+  /** Queues a task's jobs may be in: its extension's queue, then any re-routed handler queue. */
+  queuesOfTask(name: string): string[] {
+    const task = this.tasks.get(name);
+    if (!task) return [];
+    const queues = new Set([task.queue]);
+    for (const handler of this.allHandlers()) if (handler.task === task) queues.add(handler.queue);
+    return [...queues];
+  }
+
+  /** Every queue a loaded task or handler may be enqueued to. */
+  queues(): string[] {
+    return [...this.queueNames];
+  }
+
+  private registerExtensions(extensions: readonly Extension[], problems: string[]): void {
+    const names = new Set<string>();
+    for (const extension of extensions) {
+      if (extension.contractVersion !== CONTRACT_VERSION) {
+        problems.push(
+          `extension "${extension.name}" was built for extension contract ${extension.contractVersion}; this host speaks contract ${CONTRACT_VERSION}`,
+        );
+        continue;
+      }
+      if (names.has(extension.name)) problems.push(`extension "${extension.name}" is loaded twice`);
+      names.add(extension.name);
+      this.queueNames.add(extension.name);
+      for (const definition of extension.tasks) {
+        const existing = this.tasks.get(definition.name);
+        if (existing) {
+          problems.push(
+            `task "${definition.name}" is defined by both "${existing.extension.name}" and "${extension.name}"`,
+          );
+          continue;
+        }
+        if (!definition.name.startsWith(`${extension.name}.`)) {
+          problems.push(
+            `task "${definition.name}" of extension "${extension.name}" must be named "${extension.name}.<task>"`,
+          );
+        }
+        this.tasks.set(definition.name, { definition, extension, queue: extension.name });
+      }
+      for (const definition of extension.signals) {
+        const existing = this.signals.get(definition.name);
+        if (existing) {
+          problems.push(
+            `signal "${definition.name}" is defined by both "${existing.extension.name}" and "${extension.name}"`,
+          );
+          continue;
+        }
+        this.signals.set(definition.name, { definition, extension });
+      }
+    }
+  }
+
+  private registerHandlers(extensions: readonly Extension[], overrides: WiringOverrides, problems: string[]): void {
+    const known = new Set<string>();
+    for (const extension of extensions) {
+      for (const binding of extension.handlers) {
+        if (known.has(binding.id)) {
+          problems.push(`handler "${binding.id}" is declared twice`);
+          continue;
+        }
+        known.add(binding.id);
+        const task = this.tasks.get(binding.task.name);
+        if (!task || task.extension !== extension) {
+          problems.push(
+            `handler "${binding.id}" of extension "${extension.name}" runs task "${binding.task.name}", which is not in that extension's tasks`,
+          );
+          continue;
+        }
+        if (!this.signals.has(binding.signal)) {
+          problems.push(
+            `handler "${binding.id}" of extension "${extension.name}" listens to signal "${binding.signal}", which no loaded extension defines`,
+          );
+          continue;
+        }
+        const override = overrides[binding.id] ?? {};
+        if (!(override.enabled ?? binding.enabled)) continue;
+        const queue = override.queue ?? task.queue;
+        this.queueNames.add(queue);
+        const list = this.subscriptions.get(binding.signal) ?? [];
+        list.push({ id: binding.id, signal: binding.signal, task, queue });
+        this.subscriptions.set(binding.signal, list);
+      }
+    }
+    for (const id of Object.keys(overrides)) {
+      if (!known.has(id)) problems.push(`COORDINATOR_WIRING names handler "${id}", which no loaded extension declares`);
+    }
+    for (const [name, { definition, extension }] of this.signals) {
+      if (!definition.optional && !this.subscriptions.get(name)?.length) {
+        problems.push(
+          `signal "${name}" of extension "${extension.name}" has no handler; load an extension that handles it or mark it optional`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Host runtime shared by `@coordinator/api-host`, `@coordinator/worker-host` and
+ * `@coordinator/testing`. Extension authors do not need it; its surface may change
+ * between minor versions together with the hosts, which are released in lockstep.
+ *
+ * @packageDocumentation
+ */
+export { loadExtensions, parseExtensionList } from './extension-loader.js';
+export {
+  ExtensionLoadError,
+  ExtensionRegistry,
+  type RegisteredHandler,
+  type RegisteredTask,
+} from './extension-registry.js';
+export { parseWiringOverrides, type HandlerOverride, type WiringOverrides } from './wiring-overrides.js';
+export { loadSettings, SettingsError } from './settings.js';
+export {
+  DEFAULT_QUEUE_PREFIX,
+  producerRedisOptions,
+  redisOptionsFromUrl,
+  workerRedisOptions,
+} from './redis-options.js';
+export type { JobEnvelope, JobMeta, JobOutcome } from './job-envelope.js';
+export { derivedTaskId, newTaskId, taskNameOf } from './task-id.js';
+export { QueueDispatcher, backoffOf, type PreparedJob, type SignalOrigin } from './queue-dispatcher.js';
+export {
+  BullMqDispatcher,
+  COMPLETED_RETENTION_SECONDS,
+  FAILED_RETENTION_SECONDS,
+  type BullMqDispatcherOptions,
+} from './bullmq-dispatcher.js';
+export { BullMqStatusReader } from './bullmq-status-reader.js';
+export { TaskExecutor, asError, type HandlerResolver, type JobRun } from './task-executor.js';
+export { InlineTransport } from './inline-transport.js';
+export { ObserverList, type ObservedJob, type TaskObserver } from './task-observer.js';
+export { createTaskLogger } from './task-logger.js';
+export type { TaskTransport } from './task-transport.js';
+export { BullMqTransport, type BullMqTransportOptions } from './bullmq-transport.js';
+export { createExtensionModule, type ExtensionModuleRole } from './extension-module.js';
+export { runUntilSignal } from './run-until-signal.js';
