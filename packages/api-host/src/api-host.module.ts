@@ -1,0 +1,45 @@
+import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
+import { createExtensionModule, type ExtensionRegistry, type TaskTransport } from '@coordinator/core/runtime';
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CoordinatorExceptionFilter } from './errors/coordinator-exception.filter.js';
+import { HealthController } from './health/health.controller.js';
+import { TasksController } from './tasks/tasks.controller.js';
+import { TRANSPORT } from './transport.token.js';
+
+/** What the API host module is built from. */
+export interface ApiHostModuleOptions {
+  registry: ExtensionRegistry;
+  transport: TaskTransport;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The API host: the loaded extensions' controllers plus the coordinator's own routes,
+ * with the dispatcher and status reader provided globally for the extensions to inject.
+ * Worker-only providers and task handlers are never instantiated here.
+ */
+@Module({})
+export class ApiHostModule {
+  static forRoot({ registry, transport, env = process.env }: ApiHostModuleOptions): DynamicModule {
+    return {
+      module: ApiHostModule,
+      global: true,
+      imports: registry.extensions.map((extension) =>
+        createExtensionModule(extension, { controllers: true, worker: false }, env),
+      ),
+      controllers: [TasksController, HealthController],
+      providers: [
+        { provide: TRANSPORT, useValue: transport },
+        { provide: TaskDispatcher, useValue: transport.dispatcher },
+        { provide: TaskStatusReader, useValue: transport.status },
+        { provide: APP_FILTER, useClass: CoordinatorExceptionFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+        },
+      ],
+      exports: [TaskDispatcher, TaskStatusReader],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import type { ExtensionRegistry, TaskTransport } from '@coordinator/core/runtime';
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiHostModule } from './api-host.module.js';
+
+/**
+ * Options of {@link createApiHost}.
+ *
+ * @example
+ * ```ts
+ * const options: CreateApiHostOptions = { registry, transport };
+ * ```
+ */
+export interface CreateApiHostOptions {
+  registry: ExtensionRegistry;
+  /** Where dispatches go. The caller owns it and closes it after the app. */
+  transport: TaskTransport;
+  env?: NodeJS.ProcessEnv;
+  /** A Nest logger, log levels, or `false` for silence (tests). */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/**
+ * Builds the API host application (not yet listening).
+ *
+ * @example
+ * ```ts
+ * const app = await createApiHost({ registry, transport });
+ * await app.listen({ port: 3000, host: '0.0.0.0' });
+ * ```
+ */
+export async function createApiHost(options: CreateApiHostOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    // Answer 503 to new requests while closing, so load balancers move on at once.
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiHostModule.forRoot({ registry: options.registry, transport: options.transport, env: options.env }),
+    adapter,
+    { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false },
+  );
+  await app.init();
+  return app;
+}

@@ -1,0 +1,11 @@
+/**
+ * The Commerce Coordinator API host: authenticates and validates HTTP requests, hands
+ * the work to tasks in the queue, and answers at once. Run it with the
+ * `coordinator-api` bin, or embed it with {@link createApiHost}.
+ *
+ * @packageDocumentation
+ */
+export { ApiHostModule, type ApiHostModuleOptions } from './api-host.module.js';
+export { ApiHostSettings } from './api-host.settings.js';
+export { createApiHost, type CreateApiHostOptions } from './create-api-host.js';
+export { startApiHost, type RunningApiHost } from './start-api-host.js';

@@ -1,0 +1,45 @@
+import { PermanentError } from '@coordinator/core';
+import type { JobEnvelope, JobOutcome, TaskExecutor } from '@coordinator/core/runtime';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, type Type } from '@nestjs/common';
+import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
+import { TASK_EXECUTOR, WORKER_POOL } from '../worker-host.tokens.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/**
+ * Queues are known only once extensions are loaded, so each queue's processor class is
+ * made here and decorated at run time with `@Processor`, which @nestjs/bullmq turns
+ * into a BullMQ Worker with the host's connection and the queue's concurrency.
+ */
+export function createQueueProcessor(queue: string, options: Partial<WorkerOptions>): Type<WorkerHost> {
+  class QueueProcessor extends WorkerHost {
+    constructor(
+      @Inject(TASK_EXECUTOR) private readonly executor: TaskExecutor,
+      @Inject(WORKER_POOL) private readonly pool: WorkerPool,
+    ) {
+      super();
+      pool.add(this);
+    }
+
+    async process(job: Job<JobEnvelope, JobOutcome>): Promise<JobOutcome> {
+      try {
+        return await this.executor.execute({
+          taskId: job.id!,
+          name: job.name,
+          data: job.data,
+          // attemptsMade counts finished attempts; a stalled run that was recovered does not count.
+          attempt: job.attemptsMade + 1,
+          maxAttempts: job.opts.attempts ?? 1,
+          shutdownSignal: this.pool.shutdownSignal,
+        });
+      } catch (error) {
+        // BullMQ skips the remaining attempts only for its own UnrecoverableError.
+        if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    }
+  }
+  Object.defineProperty(QueueProcessor, 'name', { value: `QueueProcessor(${queue})` });
+  Processor(queue, options)(QueueProcessor);
+  return QueueProcessor;
+}

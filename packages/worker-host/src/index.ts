@@ -1,0 +1,13 @@
+/**
+ * The Commerce Coordinator worker host: runs the loaded extensions' tasks from BullMQ
+ * with retries, timeouts and graceful shutdown. Run it with the `coordinator-worker`
+ * bin, or embed it with {@link createWorkerHost}.
+ *
+ * @packageDocumentation
+ */
+export { WorkerHostModule, type WorkerHostModuleOptions } from './worker-host.module.js';
+export { WorkerHostSettings, concurrencyOf } from './worker-host.settings.js';
+export { createWorkerHost, type CreateWorkerHostOptions, type WorkerHost } from './create-worker-host.js';
+export { startWorkerHost, type RunningWorkerHost } from './start-worker-host.js';
+export { WorkerPool } from './consumers/worker-pool.js';
+export { assertNoEviction } from './redis-eviction-check.js';

@@ -1,0 +1,111 @@
+import {
+  BullMqTransport,
+  ExtensionRegistry,
+  loadExtensions,
+  loadSettings,
+  parseExtensionList,
+  parseWiringOverrides,
+} from '@coordinator/core/runtime';
+import { Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { createWorkerHost, type WorkerHost } from './create-worker-host.js';
+import { startHealthServer } from './health/health-server.js';
+import { assertNoEviction } from './redis-eviction-check.js';
+import { concurrencyOf, WorkerHostSettings } from './worker-host.settings.js';
+
+/**
+ * A running worker host started from environment variables.
+ *
+ * @example
+ * ```ts
+ * const worker = await startWorkerHost();
+ * await worker.close();
+ * ```
+ */
+export interface RunningWorkerHost {
+  host: WorkerHost;
+  settings: WorkerHostSettings;
+  queues: readonly string[];
+  healthUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Reads the environment, loads the configured extensions (resolved from `cwd`), checks
+ * Redis, and starts one BullMQ worker per served queue plus the health server.
+ *
+ * @example
+ * ```ts
+ * await startWorkerHost({ env: { ...process.env, COORDINATOR_QUEUES: 'orders' } });
+ * ```
+ */
+export async function startWorkerHost(
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<RunningWorkerHost> {
+  const env = options.env ?? process.env;
+  const settings = loadSettings(WorkerHostSettings, env);
+  const extensions = await loadExtensions(parseExtensionList(settings.COORDINATOR_EXTENSIONS), options.cwd);
+  const registry = new ExtensionRegistry(extensions, parseWiringOverrides(settings.COORDINATOR_WIRING));
+  const queues = selectQueues(registry.queues(), settings.COORDINATOR_QUEUES);
+  await assertNoEviction(settings.REDIS_URL);
+
+  const transport = new BullMqTransport(registry, {
+    redisUrl: settings.REDIS_URL,
+    prefix: settings.COORDINATOR_PREFIX,
+  });
+  const host = await createWorkerHost({
+    registry,
+    transport,
+    consumers: {
+      redisUrl: settings.REDIS_URL,
+      prefix: settings.COORDINATOR_PREFIX,
+      queues,
+      concurrency: (queue) => concurrencyOf(settings.COORDINATOR_CONCURRENCY, queue),
+    },
+    graceMs: settings.SHUTDOWN_GRACE_MS,
+    env,
+  });
+  let health: Server;
+  try {
+    health = await startHealthServer(settings.HEALTH_PORT, settings.HOST, async () => {
+      await transport.ping();
+      if (!host.pool.isRunning()) throw new Error('workers are not running');
+    });
+  } catch (error) {
+    await host.close();
+    await transport.close();
+    throw error;
+  }
+  const address = health.address();
+  const port = typeof address === 'object' && address ? address.port : settings.HEALTH_PORT;
+  const healthUrl = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
+  new Logger('WorkerHost').log(
+    `consuming ${queues.map((q) => `${q}×${concurrencyOf(settings.COORDINATOR_CONCURRENCY, q)}`).join(', ')}; health on ${healthUrl}`,
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    settings,
+    queues,
+    healthUrl,
+    close: () =>
+      (closing ??= (async () => {
+        await host.close();
+        await transport.close();
+        health.closeAllConnections();
+        await new Promise((resolve) => health.close(resolve));
+      })()),
+  };
+}
+
+function selectQueues(known: readonly string[], wanted: string | undefined): string[] {
+  if (!wanted) return [...known];
+  const selected = wanted.split(',').map((q) => q.trim());
+  const unknown = selected.filter((q) => !known.includes(q));
+  if (unknown.length) {
+    throw new Error(
+      `COORDINATOR_QUEUES names ${unknown.join(', ')}, which no loaded extension uses (known: ${known.join(', ')})`,
+    );
+  }
+  return selected;
+}

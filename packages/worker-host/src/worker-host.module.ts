@@ -1,0 +1,82 @@
+import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
+import {
+  createExtensionModule,
+  ObserverList,
+  TaskExecutor,
+  workerRedisOptions,
+  type ExtensionRegistry,
+  type TaskObserver,
+  type TaskTransport,
+} from '@coordinator/core/runtime';
+import { BullModule } from '@nestjs/bullmq';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { createQueueProcessor } from './consumers/queue-processor.factory.js';
+import { WorkerPool } from './consumers/worker-pool.js';
+import { TASK_EXECUTOR, TRANSPORT, WORKER_POOL } from './worker-host.tokens.js';
+
+/** What the worker host module is built from. */
+export interface WorkerHostModuleOptions {
+  registry: ExtensionRegistry;
+  /** Producer side, for signals emitted by handlers and for statuses. */
+  transport: TaskTransport;
+  /** BullMQ consumers; omitted when tasks run inline (tests). */
+  consumers?: {
+    redisUrl: string;
+    prefix: string;
+    queues: readonly string[];
+    concurrency: (queue: string) => number;
+  };
+  graceMs: number;
+  observers?: readonly TaskObserver[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The worker host: every loaded extension's providers, worker-only providers and task
+ * handlers, plus one BullMQ worker per served queue. No controllers.
+ */
+@Module({})
+export class WorkerHostModule {
+  static forRoot(options: WorkerHostModuleOptions): DynamicModule {
+    const { registry, transport, consumers, env = process.env } = options;
+    const providers: Provider[] = [
+      { provide: TRANSPORT, useValue: transport },
+      { provide: TaskDispatcher, useValue: transport.dispatcher },
+      { provide: TaskStatusReader, useValue: transport.status },
+      { provide: WORKER_POOL, useValue: new WorkerPool(options.graceMs) },
+      {
+        provide: TASK_EXECUTOR,
+        inject: [ModuleRef],
+        useFactory: (moduleRef: ModuleRef) =>
+          new TaskExecutor(
+            registry,
+            (type) => moduleRef.get(type, { strict: false }),
+            transport.dispatcher,
+            new ObserverList(options.observers),
+          ),
+      },
+    ];
+    const imports: DynamicModule[] = registry.extensions.map((extension) =>
+      createExtensionModule(extension, { controllers: false, worker: true }, env),
+    );
+    if (consumers) {
+      imports.push(
+        BullModule.forRoot({ connection: workerRedisOptions(consumers.redisUrl), prefix: consumers.prefix }),
+        // With no queues this creates no Queue (the transport produces), but it brings
+        // in the explorer that turns the @Processor classes below into Workers.
+        BullModule.registerQueue(),
+      );
+      for (const queue of consumers.queues) {
+        providers.push(createQueueProcessor(queue, { concurrency: consumers.concurrency(queue) }));
+      }
+    }
+    return {
+      module: WorkerHostModule,
+      global: true,
+      imports,
+      providers,
+      exports: [TaskDispatcher, TaskStatusReader, TASK_EXECUTOR, WORKER_POOL],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+/** DI tokens of the worker host's internals. */
+export const TASK_EXECUTOR = Symbol('coordinator.task-executor');
+export const WORKER_POOL = Symbol('coordinator.worker-pool');
+export const TRANSPORT = Symbol('coordinator.transport');
