@@ -27,8 +27,14 @@ export class BullMqStatusReader extends TaskStatusReader {
     const taskName = taskNameOf(taskId);
     if (taskName === undefined) return undefined;
     for (const queue of this.registry.queuesOfTask(taskName)) {
-      const job = (await this.queueOf(queue).getJob(taskId)) as Job<JobEnvelope, JobOutcome> | undefined;
-      if (job) return toStatus(job, STATES[await job.getState()] ?? 'waiting');
+      let job = (await this.queueOf(queue).getJob(taskId)) as Job<JobEnvelope, JobOutcome> | undefined;
+      if (!job) continue;
+      const state = STATES[await job.getState()] ?? 'waiting';
+      // The job may have finished between reading its data and its state: read the data again.
+      if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
+        job = ((await this.queueOf(queue).getJob(taskId)) as Job<JobEnvelope, JobOutcome> | undefined) ?? job;
+      }
+      return toStatus(job, state);
     }
     return undefined;
   }

@@ -1,3 +1,5 @@
+// Implicit conversion reads each property's design:type, which needs the Reflect metadata API.
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import type { Type } from '@nestjs/common';

@@ -1,0 +1,131 @@
+import { describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
+import { IsString } from 'class-validator';
+import { CONTRACT_VERSION, EXTENSION_BRAND } from '../contract/contract-version.js';
+import { defineExtension, type Extension } from '../contract/define-extension.js';
+import { defineSignal } from '../contract/define-signal.js';
+import { defineTask } from '../contract/define-task.js';
+import { onSignal } from '../contract/on-signal.js';
+import type { TaskHandler } from '../contract/task-context.js';
+import { ExtensionLoadError, ExtensionRegistry } from './extension-registry.js';
+
+class Thing {
+  @IsString()
+  id!: string;
+}
+
+@Injectable()
+class Noop implements TaskHandler<Thing> {
+  async run() {
+    return null;
+  }
+}
+
+const thingHappened = defineSignal({ name: 'thing.happened', payload: Thing });
+const aDo = defineTask({ name: 'a.do', payload: Thing, handler: Noop });
+const bReact = defineTask({ name: 'b.react', payload: Thing, handler: Noop });
+const a = defineExtension({ name: 'a', version: '1.0.0', tasks: [aDo], signals: [thingHappened] });
+const b = defineExtension({
+  name: 'b',
+  version: '2.0.0',
+  tasks: [bReact],
+  handlers: [onSignal('thing.happened', bReact)],
+});
+
+function problemsOf(build: () => unknown): readonly string[] {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ExtensionLoadError);
+    return (error as ExtensionLoadError).problems;
+  }
+  throw new Error('expected the registry to refuse');
+}
+
+describe('ExtensionRegistry', () => {
+  it('wires a signal to the handlers of another extension and routes tasks to their queues', () => {
+    const registry = new ExtensionRegistry([a, b]);
+    expect(registry.queues()).toEqual(['a', 'b']);
+    expect(registry.task('a.do').queue).toBe('a');
+    expect(registry.handlersOf('thing.happened').map((h) => [h.id, h.queue])).toEqual([
+      ['thing.happened->b.react', 'b'],
+    ]);
+  });
+
+  it('refuses two tasks with the same name, naming both extensions', () => {
+    const clash = defineExtension({ name: 'c', version: '1.0.0', tasks: [aDo] });
+    expect(problemsOf(() => new ExtensionRegistry([a, b, clash]))).toContain(
+      'task "a.do" is defined by both "a" and "c"',
+    );
+  });
+
+  it('refuses a task that is not namespaced by its extension', () => {
+    const stray = defineExtension({ name: 'd', version: '1.0.0', tasks: [bReact] });
+    expect(problemsOf(() => new ExtensionRegistry([stray]))).toContain(
+      'task "b.react" of extension "d" must be named "d.<task>"',
+    );
+  });
+
+  it('refuses a handler of a signal no loaded extension defines', () => {
+    expect(problemsOf(() => new ExtensionRegistry([b]))).toEqual([
+      'handler "thing.happened->b.react" of extension "b" listens to signal "thing.happened", which no loaded extension defines',
+    ]);
+  });
+
+  it('refuses a signal nobody handles unless it is optional', () => {
+    expect(problemsOf(() => new ExtensionRegistry([a]))).toEqual([
+      'signal "thing.happened" of extension "a" has no handler; load an extension that handles it or mark it optional',
+    ]);
+    const optional = defineExtension({
+      name: 'a',
+      version: '1.0.0',
+      signals: [defineSignal({ name: 'thing.happened', payload: Thing, optional: true })],
+    });
+    expect(() => new ExtensionRegistry([optional])).not.toThrow();
+  });
+
+  it('refuses an extension built for another contract version, naming both versions', () => {
+    const future = { ...a, contractVersion: CONTRACT_VERSION + 1, [EXTENSION_BRAND]: true } as Extension;
+    expect(problemsOf(() => new ExtensionRegistry([future]))).toEqual([
+      `extension "a" was built for extension contract ${CONTRACT_VERSION + 1}; this host speaks contract ${CONTRACT_VERSION}`,
+    ]);
+  });
+
+  it('refuses the same extension loaded twice', () => {
+    expect(problemsOf(() => new ExtensionRegistry([a, b, a]))).toContain('extension "a" is loaded twice');
+  });
+
+  it('applies deployment overrides: disable, re-route, and refuse unknown handler ids', () => {
+    const rerouted = new ExtensionRegistry([a, b], { 'thing.happened->b.react': { queue: 'b-priority' } });
+    expect(rerouted.handlersOf('thing.happened')[0]?.queue).toBe('b-priority');
+    expect(rerouted.queues()).toContain('b-priority');
+    expect(rerouted.queuesOfTask('b.react')).toEqual(['b', 'b-priority']);
+
+    // Disabling the only handler leaves the signal unhandled, which is refused.
+    expect(
+      problemsOf(() => new ExtensionRegistry([a, b], { 'thing.happened->b.react': { enabled: false } })),
+    ).toContain(
+      'signal "thing.happened" of extension "a" has no handler; load an extension that handles it or mark it optional',
+    );
+    expect(problemsOf(() => new ExtensionRegistry([a, b], { 'nope->b.react': { enabled: false } }))).toContain(
+      'COORDINATOR_WIRING names handler "nope->b.react", which no loaded extension declares',
+    );
+  });
+
+  it('enables a handler shipped disabled when deployment config says so', () => {
+    const bOff = defineExtension({
+      name: 'b',
+      version: '2.0.0',
+      tasks: [bReact],
+      handlers: [onSignal('thing.happened', bReact, { enabled: false })],
+    });
+    const optionalSignal = defineExtension({
+      name: 'a',
+      version: '1.0.0',
+      signals: [defineSignal({ name: 'thing.happened', payload: Thing, optional: true })],
+    });
+    expect(new ExtensionRegistry([optionalSignal, bOff]).handlersOf('thing.happened')).toHaveLength(0);
+    const on = new ExtensionRegistry([optionalSignal, bOff], { 'thing.happened->b.react': { enabled: true } });
+    expect(on.handlersOf('thing.happened')).toHaveLength(1);
+  });
+});
