@@ -1,0 +1,44 @@
+# Entry points for humans and CI. Needs GNU make, bash, Node.js >= 20.19 and npm; pnpm is installed on demand.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+# scripts/ensure-pnpm.sh falls back to a repo-local pnpm in .tools/ when npm -g is not allowed.
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+
+.PHONY: help install build lint test demo clean
+
+help:
+	@echo "make install  ensure pnpm 12.4.2, then pnpm install --frozen-lockfile"
+	@echo "make build    install, then compile all packages (tsc -b)"
+	@echo "make lint     install, then eslint + prettier --check"
+	@echo "make test     build, lint, then jest against one embedded Redis (or REDIS_URL)"
+	@echo "make demo     build, then run scripts/demo.mjs against an embedded Redis (or REDIS_URL)"
+	@echo "make clean    remove build output (packages/*/dist)"
+
+install:
+	@echo "==> install: pnpm 12.4.2 + frozen lockfile"
+	@bash scripts/ensure-pnpm.sh
+	pnpm install --frozen-lockfile
+
+build: install
+	@echo "==> build"
+	pnpm build
+
+lint: install
+	@echo "==> lint"
+	pnpm lint
+
+test: build
+	@echo "==> lint"
+	pnpm lint
+	@echo "==> test"
+	node scripts/redis.mjs run -- pnpm test
+
+demo: build
+	@echo "==> demo"
+	node scripts/redis.mjs run -- node scripts/demo.mjs
+
+clean:
+	@echo "==> clean"
+	if [ -d node_modules ] && command -v pnpm >/dev/null; then pnpm clean; fi
+	rm -rf packages/*/dist
