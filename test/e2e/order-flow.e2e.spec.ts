@@ -115,5 +115,8 @@ describe('order flow across separate processes', () => {
     expect(ready.status).toBe(503);
     const live = await fetch(`${api.url}/health/live`);
     expect(live.status).toBe(200);
+    // Both hosts still shut down cleanly: nothing to flush, no hang, no crash.
+    expect(await api.stop('SIGTERM', 5_000)).toBe(0);
+    expect(await worker.stop('SIGTERM', 5_000)).toBe(0);
   }, 20_000);
 });

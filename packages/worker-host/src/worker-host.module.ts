@@ -44,7 +44,7 @@ export class WorkerHostModule {
       { provide: TRANSPORT, useValue: transport },
       { provide: TaskDispatcher, useValue: transport.dispatcher },
       { provide: TaskStatusReader, useValue: transport.status },
-      { provide: WORKER_POOL, useValue: new WorkerPool(options.graceMs) },
+      { provide: WORKER_POOL, useValue: new WorkerPool(options.graceMs, () => transport.ping()) },
       {
         provide: TASK_EXECUTOR,
         inject: [ModuleRef],

@@ -62,7 +62,14 @@ export class BullMqTransport implements TaskTransport {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    // Closing a queue sends commands; on a dead fail-fast connection they would reject
+    // after close() returned. With Redis gone there is nothing to flush: just disconnect.
+    if (this.connection.status === 'ready') {
+      await Promise.race([
+        Promise.allSettled([...this.queues.values()].map((q) => q.close())),
+        new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+      ]);
+    }
     this.connection.disconnect();
   }
 }

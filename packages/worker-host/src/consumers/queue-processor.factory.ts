@@ -1,6 +1,6 @@
 import { PermanentError } from '@coordinator/core';
 import type { JobEnvelope, JobOutcome, TaskExecutor } from '@coordinator/core/runtime';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, type Type } from '@nestjs/common';
 import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import { TASK_EXECUTOR, WORKER_POOL } from '../worker-host.tokens.js';
@@ -37,6 +37,11 @@ export function createQueueProcessor(queue: string, options: Partial<WorkerOptio
         if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
         throw error;
       }
+    }
+
+    @OnWorkerEvent('error')
+    onError(error: Error): void {
+      this.pool.reportError(queue, error);
     }
   }
   Object.defineProperty(QueueProcessor, 'name', { value: `QueueProcessor(${queue})` });

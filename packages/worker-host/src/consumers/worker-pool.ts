@@ -1,17 +1,27 @@
 import type { WorkerHost } from '@nestjs/bullmq';
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 
+/** Resolves when Redis answers, rejects otherwise. */
+export type RedisProbe = () => Promise<void>;
+
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
 /**
- * The host's BullMQ workers, closed gracefully before Nest's own shutdown: stop
- * fetching, let running jobs finish for up to the grace period, then close anyway.
- * Jobs still running then are left to BullMQ's stalled-job recovery on another worker.
+ * The host's BullMQ workers and their graceful shutdown, which runs before Nest's own:
+ * stop fetching and let running jobs finish for up to the grace period, then close.
+ * Jobs still running then stay locked until BullMQ's stalled-job check hands them to
+ * another worker. With Redis unreachable nothing can finish, so the workers close at once.
  */
 export class WorkerPool implements BeforeApplicationShutdown {
   private readonly logger = new Logger('WorkerPool');
   private readonly processors: WorkerHost[] = [];
   private readonly abort = new AbortController();
+  private readonly lastErrorLog = new Map<string, { at: number; suppressed: number }>();
 
-  constructor(private readonly graceMs: number) {}
+  constructor(
+    private readonly graceMs: number,
+    private readonly probe: RedisProbe = async () => undefined,
+  ) {}
 
   /** Fires when the grace period is over: running handlers should stop. */
   get shutdownSignal(): AbortSignal {
@@ -26,20 +36,47 @@ export class WorkerPool implements BeforeApplicationShutdown {
     return this.processors.length > 0 && this.processors.every((p) => p.worker.isRunning());
   }
 
+  /**
+   * Logs a worker's connection errors at most once per interval per queue: while Redis
+   * is down, ioredis reports every reconnect attempt, and the log should say so once.
+   */
+  reportError(queue: string, error: Error): void {
+    const now = Date.now();
+    const last = this.lastErrorLog.get(queue);
+    if (last && now - last.at < ERROR_LOG_INTERVAL_MS) {
+      last.suppressed += 1;
+      return;
+    }
+    const repeated = last?.suppressed ? ` (${last.suppressed} more since the last report)` : '';
+    this.logger.warn(`queue ${queue}: ${error.message}${repeated}`);
+    this.lastErrorLog.set(queue, { at: now, suppressed: 0 });
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     if (this.processors.length === 0) return;
-    const closing = Promise.all(this.processors.map((p) => p.worker.close()));
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => resolve('expired'), this.graceMs);
-    });
-    const outcome = await Promise.race([closing.then(() => 'closed' as const), expired]);
-    clearTimeout(timer);
-    if (outcome === 'expired') {
-      this.logger.warn(`jobs still running after ${this.graceMs} ms; closing anyway (they will be recovered)`);
-      await Promise.all(this.processors.map((p) => p.worker.close(true)));
-      // Only now: an aborted handler must not fail its job (and spend an attempt) first.
-      this.abort.abort(new Error('worker host shutting down'));
+    const workers = this.processors.map((p) => p.worker);
+    const redisUp = await this.probe().then(
+      () => true,
+      () => false,
+    );
+    let finished = false;
+    if (redisUp) {
+      // pause() stops fetching and resolves once the running jobs have finished.
+      const paused = Promise.all(workers.map((w) => w.pause())).then(() => true);
+      finished = await Promise.race([paused, delay(this.graceMs).then(() => false)]);
+      if (!finished) {
+        this.logger.warn(`jobs still running after ${this.graceMs} ms; closing anyway (they will be recovered)`);
+      }
+    } else {
+      this.logger.warn('Redis is unreachable: closing workers without waiting for running jobs');
     }
+    // A forced close does not wait for jobs or for a blocked fetch on a dead connection.
+    await Promise.race([Promise.all(workers.map((w) => w.close(!finished))), delay(2_000)]);
+    // Only now: an aborted handler must not fail its job (and spend an attempt) first.
+    if (!finished) this.abort.abort(new Error('worker host shutting down'));
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
