@@ -1,91 +1,23 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { FaultInjector, InvalidFaultPlanError, type FaultPlan } from './fault-injector.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CallLedger, type RecordedCall, type WaitForCallsOptions } from './call-ledger.js';
+import { addControlRoutes } from './control-routes.js';
+import { FaultInjector } from './fault-injector.js';
+import { DEFAULT_BODY_LIMIT_BYTES, readJsonBody, type JsonBodyResult } from './json-body.js';
+import { listenOnLoopback, type LoopbackListener } from './loopback-listener.js';
+import { flattenHeaders, sendReply } from './node-http-adapter.js';
+import {
+  RouteTable,
+  type FakeReply,
+  type FakeRequest,
+  type RouteHandler,
+  type RouteMatch,
+  type RouteOptions,
+} from './route-table.js';
 
-/**
- * One call a fake received, as kept in its ledger. It is recorded once the call is
- * over (answered or cut off), so a call stalled in injected latency is not in it yet.
- *
- * @example
- * ```ts
- * const [call] = await oms.waitForCalls(1, { path: '/orders' });
- * call.headers['idempotency-key']; // 'k-1'
- * call.status; // 201
- * ```
- */
-export interface RecordedCall {
-  /** When the call arrived, as an ISO timestamp. */
-  at: string;
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  /** Request headers with lowercased names; repeated headers joined with `, `. */
-  headers: Record<string, string>;
-  /** Parsed JSON body, or undefined when the body was empty or unreadable. */
-  body: unknown;
-  /** Status answered; absent when the socket was destroyed instead. */
-  status?: number;
-  /** Set when the fault injector, not the route, decided the outcome. */
-  fault?: 'fail' | 'reset';
-  /** From arrival to answer, injected latency included. */
-  durationMs: number;
-}
-
-/**
- * A request as a route handler sees it.
- *
- * @example
- * ```ts
- * const handler: RouteHandler = (req) => ({ status: 200, body: { id: req.params['id'] } });
- * ```
- */
-export interface FakeRequest {
-  method: string;
-  path: string;
-  /** Values of the `:name` segments of the route pattern. */
-  params: Record<string, string>;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/**
- * What a route handler answers; `body` is sent as JSON.
- *
- * @example
- * ```ts
- * const reply: FakeReply = { status: 201, body: { id: 'oms_1' }, headers: { location: '/orders/oms_1' } };
- * ```
- */
-export interface FakeReply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/**
- * Handles one routed request.
- *
- * @example
- * ```ts
- * const health: RouteHandler = () => ({ status: 200, body: { status: 'ok' } });
- * ```
- */
-export type RouteHandler = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
-
-/**
- * Options for a route. Control routes (`/__…`) are never faulted and never recorded,
- * so a test can always inspect and steer a fake, even one that is "down".
- *
- * @example
- * ```ts
- * this.route('GET', '/__health', health, { control: true });
- * ```
- */
-export interface RouteOptions {
-  control?: boolean;
-}
+// Re-exported so subclasses and callers keep importing the whole fake API from here.
+export type { RecordedCall, WaitForCallsOptions } from './call-ledger.js';
+export type { FakeReply, FakeRequest, RouteHandler, RouteOptions } from './route-table.js';
 
 /**
  * Construction options shared by every fake.
@@ -105,22 +37,6 @@ export interface FakeHttpServerOptions {
 }
 
 /**
- * Filter for {@link FakeHttpServer.waitForCalls}.
- *
- * @example
- * ```ts
- * const filter: WaitForCallsOptions = { method: 'POST', path: '/orders/:id/cancel', timeoutMs: 2_000 };
- * ```
- */
-export interface WaitForCallsOptions {
-  /** Exact path, or a pattern with `:name` segments. */
-  path?: string;
-  method?: string;
-  /** Defaults to 5000. */
-  timeoutMs?: number;
-}
-
-/**
  * Events of a fake: `call` fires with each call as it enters the ledger.
  *
  * @example
@@ -132,40 +48,15 @@ export interface FakeHttpServerEvents {
   call: [call: RecordedCall];
 }
 
-/** Bodies bigger than this are refused; fakes only ever see small JSON documents. */
-const DEFAULT_BODY_LIMIT = 1024 * 1024;
-
-const FAULT_FIELDS: readonly (keyof FaultPlan)[] = [
-  'latencyMs',
-  'failureRate',
-  'failStatus',
-  'resetRate',
-  'downUntil',
-  'failNext',
-];
-
-interface Route {
-  method: string;
-  match: (path: string) => Record<string, string> | undefined;
-  handler: RouteHandler;
-  control: boolean;
-}
-
-type BodyResult = { ok: true; body: unknown } | { ok: false; reply: FakeReply };
-
-interface Waiter {
-  fail: (reason: string) => void;
-}
-
 /**
  * Base for fake downstream services: a real HTTP server on 127.0.0.1 with a route
  * table, JSON bodies, a ledger of calls and a {@link FaultInjector} consulted before
- * routing. It serves three control routes itself:
+ * routing. It serves three control routes itself (see {@link addControlRoutes}):
  *
  * - `GET /__health` → 200, never faulted;
  * - `GET /__calls` → the ledger as a JSON array;
  * - `GET /__faults` → the plan in force; `POST /__faults` with a partial
- *   {@link FaultPlan} (plus `reset: true` to clear first, `downForMs` for an outage
+ *   `FaultPlan` (plus `reset: true` to clear first, `downForMs` for an outage
  *   relative to now, `null` to clear a field) → 200 with the new plan, or 400.
  *
  * @example
@@ -187,23 +78,19 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
   /** Fault plan consulted for every non-control call. */
   readonly faults: FaultInjector;
   private readonly bodyLimitBytes: number;
-  private readonly routes: Route[] = [];
-  private readonly ledger: RecordedCall[] = [];
-  private readonly sockets = new Set<Socket>();
-  private readonly waiters = new Set<Waiter>();
-  private server: Server | undefined;
-  private baseUrl: string | undefined;
+  private readonly routes = new RouteTable();
+  private readonly ledger: CallLedger;
+  private listener: LoopbackListener | undefined;
   private closing: AbortController | undefined;
 
   constructor(options: FakeHttpServerOptions = {}) {
     super();
     this.name = options.name ?? 'fake';
     this.faults = options.faults ?? new FaultInjector();
-    this.bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-    this.route('GET', '/__health', () => ({ status: 200, body: { status: 'ok', name: this.name } }), { control: true });
-    this.route('GET', '/__calls', () => ({ status: 200, body: this.ledger }), { control: true });
-    this.route('GET', '/__faults', () => ({ status: 200, body: this.faults.plan }), { control: true });
-    this.route('POST', '/__faults', (req) => this.applyFaults(req.body), { control: true });
+    this.bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    // Announced on the fake itself, so `on('call')` listeners and waits share one stream.
+    this.ledger = new CallLedger(this.name, this);
+    addControlRoutes(this.routes, { name: this.name, faults: this.faults, ledger: this.ledger });
   }
 
   /**
@@ -216,8 +103,8 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
    * ```
    */
   get url(): string {
-    if (this.baseUrl === undefined) throw new Error(`fake ${this.name} is not started`);
-    return this.baseUrl;
+    if (this.listener === undefined) throw new Error(`fake ${this.name} is not started`);
+    return this.listener.url;
   }
 
   /**
@@ -229,7 +116,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
    * ```
    */
   get calls(): RecordedCall[] {
-    return [...this.ledger];
+    return [...this.ledger.entries];
   }
 
   /**
@@ -242,34 +129,20 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
    * ```
    */
   async start(port = 0): Promise<string> {
-    if (this.server) throw new Error(`fake ${this.name} is already started`);
-    const server = createServer((req, res) => {
+    if (this.listener) throw new Error(`fake ${this.name} is already started`);
+    const listener = await listenOnLoopback(port, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Last resort: a bug in the fake must not become an unhandled rejection in a test.
         if (!res.headersSent && !res.destroyed)
-          send(res, { status: 500, body: { error: 'internal_error', message: String(err) } });
+          sendReply(res, { status: 500, body: { error: 'internal_error', message: String(err) } });
         else req.socket.destroy();
       });
     });
-    // Tracked so close() can cut keep-alive connections that server.close() would wait on.
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port: bound } = server.address() as AddressInfo;
-    this.server = server;
-    this.baseUrl = `http://127.0.0.1:${bound}`;
+    this.listener = listener;
     this.closing = new AbortController();
     // Every call in latency listens on this signal; many at once is normal, not a leak.
     setMaxListeners(0, this.closing.signal);
-    return this.baseUrl;
+    return listener.url;
   }
 
   /**
@@ -282,15 +155,12 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
    * ```
    */
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.baseUrl = undefined;
+    const listener = this.listener;
+    if (!listener) return;
+    this.listener = undefined;
     this.closing?.abort();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    for (const waiter of [...this.waiters]) waiter.fail(`fake ${this.name} closed`);
+    const closed = listener.close();
+    this.ledger.failWaits(`fake ${this.name} closed`);
     await closed;
   }
 
@@ -319,41 +189,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
    * ```
    */
   waitForCalls(count: number, options: WaitForCallsOptions = {}): Promise<RecordedCall[]> {
-    const { timeoutMs = 5000 } = options;
-    const method = options.method?.toUpperCase();
-    const matchPath = options.path === undefined ? undefined : compilePattern(options.path);
-    const matching = (): RecordedCall[] =>
-      this.ledger.filter(
-        (call) => (!method || call.method === method) && (!matchPath || matchPath(call.path) !== undefined),
-      );
-
-    const now = matching();
-    if (now.length >= count) return Promise.resolve(now);
-
-    const noun = count === 1 ? 'call' : 'calls';
-    const what = [`${count} ${noun}`, method, options.path && `to ${options.path}`].filter(Boolean).join(' ');
-    return new Promise((resolve, reject) => {
-      const onCall = (): void => {
-        const found = matching();
-        if (found.length < count) return;
-        cleanup();
-        resolve(found);
-      };
-      const waiter: Waiter = {
-        fail: (reason) => {
-          cleanup();
-          reject(new Error(`waitForCalls on ${this.name}: expected ${what}, ${matching().length} arrived (${reason})`));
-        },
-      };
-      const timer = setTimeout(() => waiter.fail(`timed out after ${timeoutMs}ms`), timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.off('call', onCall);
-        this.waiters.delete(waiter);
-      };
-      this.waiters.add(waiter);
-      this.on('call', onCall);
-    });
+    return this.ledger.waitFor(count, options);
   }
 
   /**
@@ -366,12 +202,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
    * ```
    */
   protected route(method: string, pattern: string, handler: RouteHandler, options: RouteOptions = {}): void {
-    this.routes.push({
-      method: method.toUpperCase(),
-      match: compilePattern(pattern),
-      handler,
-      control: options.control ?? false,
-    });
+    this.routes.add(method, pattern, handler, options);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -383,10 +214,10 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     const headers = flattenHeaders(req);
     const parsed = await readJsonBody(req, this.bodyLimitBytes);
     const body = parsed.ok ? parsed.body : undefined;
-    const routed = this.find(method, path);
+    const routed = this.routes.find(method, path);
 
     if (routed?.route.control) {
-      send(
+      sendReply(
         res,
         parsed.ok
           ? await routed.route.handler({ method, path, params: routed.params, query: url.searchParams, headers, body })
@@ -396,7 +227,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     }
 
     const record = (outcome: Pick<RecordedCall, 'status' | 'fault'>): void => {
-      const call: RecordedCall = {
+      this.ledger.record({
         at,
         method,
         path,
@@ -404,9 +235,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
         body,
         ...outcome,
         durationMs: Math.round(performance.now() - startedAt),
-      };
-      this.ledger.push(call);
-      this.emit('call', call);
+      });
     };
 
     const verdict = await this.faults.decide(this.closing ? { signal: this.closing.signal } : {});
@@ -417,25 +246,24 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     }
     if (verdict === 'fail') {
       const status = this.faults.failStatus;
-      send(res, { status, body: { error: 'injected_fault', status } });
+      sendReply(res, { status, body: { error: 'injected_fault', status } });
       record({ status, fault: 'fail' });
       return;
     }
 
     const reply = await this.answer(parsed, routed, { method, path, query: url.searchParams, headers, body });
-    send(res, reply);
+    sendReply(res, reply);
     record({ status: reply.status });
   }
 
   private async answer(
-    parsed: BodyResult,
-    routed: { route: Route; params: Record<string, string> } | undefined,
+    parsed: JsonBodyResult,
+    routed: RouteMatch | undefined,
     request: Omit<FakeRequest, 'params'>,
   ): Promise<FakeReply> {
     if (!parsed.ok) return parsed.reply;
     if (!routed) {
-      const known = this.routes.some((route) => route.match(request.path));
-      return known
+      return this.routes.hasPath(request.path)
         ? { status: 405, body: { error: 'method_not_allowed' } }
         : { status: 404, body: { error: 'not_found' } };
     }
@@ -449,122 +277,4 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
       };
     }
   }
-
-  private find(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
-    for (const route of this.routes) {
-      if (route.method !== method) continue;
-      const params = route.match(path);
-      if (params) return { route, params };
-    }
-    return undefined;
-  }
-
-  private applyFaults(body: unknown): FakeReply {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return { status: 400, body: { error: 'invalid_fault_plan', message: 'body must be a JSON object' } };
-    }
-    const { reset, downForMs, ...rest } = body as Record<string, unknown>;
-    const plan: Partial<FaultPlan> = {};
-    for (const [key, value] of Object.entries(rest)) {
-      if (!(FAULT_FIELDS as readonly string[]).includes(key)) {
-        return {
-          status: 400,
-          body: { error: 'invalid_fault_plan', field: key, message: `${key} is not a fault plan field` },
-        };
-      }
-      // JSON cannot carry undefined, so null is how a remote caller clears a field.
-      plan[key as keyof FaultPlan] = value === null ? undefined : (value as number);
-    }
-    if (downForMs !== undefined && (typeof downForMs !== 'number' || !Number.isFinite(downForMs) || downForMs < 0)) {
-      return {
-        status: 400,
-        body: {
-          error: 'invalid_fault_plan',
-          field: 'downForMs',
-          message: 'downForMs must be a number of milliseconds, 0 or more',
-        },
-      };
-    }
-    // Clearing through set() rather than reset() keeps the old plan when the new one is invalid.
-    const cleared: Partial<FaultPlan> =
-      reset === true ? Object.fromEntries(FAULT_FIELDS.map((field) => [field, undefined])) : {};
-    try {
-      this.faults.set({ ...cleared, ...plan });
-      if (typeof downForMs === 'number') this.faults.downFor(downForMs);
-    } catch (err) {
-      if (err instanceof InvalidFaultPlanError) {
-        return { status: 400, body: { error: 'invalid_fault_plan', field: err.field, message: err.message } };
-      }
-      throw err;
-    }
-    return { status: 200, body: this.faults.plan };
-  }
-}
-
-function compilePattern(pattern: string): (path: string) => Record<string, string> | undefined {
-  const expected = pattern.split('/');
-  return (path) => {
-    const actual = path.split('/');
-    if (actual.length !== expected.length) return undefined;
-    const params: Record<string, string> = {};
-    for (let i = 0; i < expected.length; i++) {
-      const want = expected[i] ?? '';
-      const got = actual[i] ?? '';
-      if (want.startsWith(':')) {
-        if (got === '') return undefined;
-        const value = decodeOrUndefined(got);
-        if (value === undefined) return undefined;
-        params[want.slice(1)] = value;
-      } else if (want !== got) {
-        return undefined;
-      }
-    }
-    return params;
-  };
-}
-
-function decodeOrUndefined(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    // A malformed escape cannot name anything the fake stored, so it simply does not match.
-    return undefined;
-  }
-}
-
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}
-
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Keep draining past the limit so the keep-alive connection stays usable for the 413.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  if (size > limit)
-    return { ok: false, reply: { status: 413, body: { error: 'payload_too_large', limitBytes: limit } } };
-  if (size === 0) return { ok: true, body: undefined };
-  try {
-    return { ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
-  } catch {
-    return { ok: false, reply: { status: 400, body: { error: 'invalid_json' } } };
-  }
-}
-
-function send(res: ServerResponse, reply: FakeReply): void {
-  if (res.destroyed) return;
-  const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
-  res.writeHead(reply.status, {
-    ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-    'content-length': Buffer.byteLength(payload),
-    ...reply.headers,
-  });
-  res.end(payload);
 }

@@ -1,3 +1,4 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { FaultInjector } from './fault-injector.js';
 import { FakeOrderManagement, type FakeOrderManagementOptions } from './fake-order-management.js';
 

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { FaultInjector, InvalidFaultPlanError } from './fault-injector.js';
 
 /** Hands out the given numbers in order, so each random draw is known in advance. */
