@@ -11,7 +11,7 @@ help:
 	@echo "make install  ensure pnpm 12.4.2, then pnpm install --frozen-lockfile"
 	@echo "make build    install, then compile all packages (tsc -b)"
 	@echo "make lint     install, then eslint + prettier --check"
-	@echo "make test     build, lint, then jest against one embedded Redis (or REDIS_URL)"
+	@echo "make test     build, lint, typecheck, then jest against one embedded Redis (or REDIS_URL)"
 	@echo "make demo     build, then run scripts/demo.mjs against an embedded Redis (or REDIS_URL)"
 	@echo "make clean    remove build output (packages/*/dist)"
 
@@ -31,6 +31,8 @@ lint: install
 test: build
 	@echo "==> lint"
 	pnpm lint
+	@echo "==> typecheck (tests and fixtures)"
+	pnpm typecheck
 	@echo "==> test"
 	node scripts/redis.mjs run -- pnpm test
 
