@@ -47,6 +47,9 @@ export class TaskExecutor {
     } catch (raw) {
       const error = asError(raw);
       const willRetry = !(error instanceof PermanentError) && run.attempt < run.maxAttempts;
+      const logger = createTaskLogger(run.name, run.taskId, run.attempt);
+      if (willRetry) logger.warn('attempt failed; will retry', { reason: error.message });
+      else logger.error('task failed', { reason: error.message, permanent: error instanceof PermanentError });
       this.observers.taskFailed(observed, error.message, willRetry);
       throw error;
     }

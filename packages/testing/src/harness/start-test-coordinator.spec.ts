@@ -1,7 +1,7 @@
 import type { TaskReceipt, TaskStatus } from '@coordinator/core';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
-import { probeExtension, probeTask, rejectTask } from './fixtures/probe-extension.js';
+import { probeExtension, probeTask, rejectTask, stuckTask } from './fixtures/probe-extension.js';
 import { startTestCoordinator, type TestCoordinator, type TestMode } from './start-test-coordinator.js';
 
 describe.each<TestMode>(['inline', 'redis'])('startTestCoordinator in %s mode', (mode) => {
@@ -93,6 +93,24 @@ describe.each<TestMode>(['inline', 'redis'])('startTestCoordinator in %s mode', 
     expect(second.taskId).toBe(first.taskId);
     await coordinator.waitForIdle();
     expect(coordinator.journal.started('probe.run')).toHaveLength(1);
+  });
+
+  it('aborts a task at its timeout through ctx.signal and retries it', async () => {
+    await start();
+    const receipt = await coordinator.dispatcher.dispatch(stuckTask, { label: 'h' });
+    await coordinator.waitForIdle();
+    expect(await coordinator.status(receipt.taskId)).toMatchObject({
+      state: 'failed',
+      attemptsMade: 2,
+      failureReason: 'probe.stuck timed out after 100 ms',
+    });
+  });
+
+  it('answers 400 for malformed JSON', async () => {
+    await start();
+    const res = await coordinator.http.post<{ message: string }>('/probe', '{"label": ');
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/JSON/);
   });
 
   it('answers 404 for an unknown task id', async () => {

@@ -1,0 +1,66 @@
+import { defineExtension, defineTask, TaskDispatcher, type TaskHandler } from '@coordinator/core';
+import { ExtensionRegistry, InlineTransport } from '@coordinator/core/runtime';
+import { describe, expect, it } from '@jest/globals';
+import { Body, Controller, HttpCode, Injectable, Post } from '@nestjs/common';
+import { IsString } from 'class-validator';
+import { createApiHost } from './create-api-host.js';
+
+const created: string[] = [];
+
+class Note {
+  @IsString()
+  text!: string;
+}
+
+@Injectable()
+class NoteHandler implements TaskHandler<Note> {
+  constructor() {
+    created.push('NoteHandler');
+  }
+  async run() {
+    return null;
+  }
+}
+
+@Injectable()
+class DownstreamClient {
+  constructor() {
+    created.push('DownstreamClient');
+  }
+}
+
+const writeNote = defineTask({ name: 'notes.write', payload: Note, handler: NoteHandler });
+
+@Controller('notes')
+class NotesController {
+  constructor(private readonly dispatcher: TaskDispatcher) {}
+
+  @Post()
+  @HttpCode(202)
+  write(@Body() body: Note) {
+    return this.dispatcher.dispatch(writeNote, body);
+  }
+}
+
+const notes = defineExtension({
+  name: 'notes',
+  version: '1.0.0',
+  controllers: [NotesController],
+  workerProviders: [DownstreamClient],
+  tasks: [writeNote],
+});
+
+describe('createApiHost', () => {
+  it('mounts extension controllers but never creates worker-only providers or task handlers', async () => {
+    const registry = new ExtensionRegistry([notes]);
+    const app = await createApiHost({ registry, transport: new InlineTransport(registry), logger: false });
+    try {
+      const res = await app.inject({ method: 'POST', url: '/notes', payload: { text: 'hi' } });
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toMatchObject({ taskId: expect.stringMatching(/^notes\.write\./) });
+      expect(created).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
