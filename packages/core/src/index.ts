@@ -15,6 +15,8 @@ export {
   isTaskDefinition,
   DEFAULT_RETRY_POLICY,
   DEFAULT_TASK_TIMEOUT_MS,
+  DEFAULT_TASK_RETENTION,
+  type TaskRetention,
   type RetryPolicy,
   type TaskDefinition,
   type TaskSpec,
@@ -22,11 +24,17 @@ export {
 export { defineSignal, isSignalDefinition, type SignalDefinition, type SignalSpec } from './contract/define-signal.js';
 export { onSignal, type OnSignalOptions, type SignalHandlerBinding } from './contract/on-signal.js';
 export type { EmitOptions, TaskContext, TaskHandler, TaskLogger } from './contract/task-context.js';
-export { TaskDispatcher, type DispatchOptions, type TaskReceipt } from './contract/task-dispatcher.js';
+export {
+  TaskDispatcher,
+  type DispatchOptions,
+  type SignalEmitOptions,
+  type TaskReceipt,
+} from './contract/task-dispatcher.js';
 export { TaskStatusReader, type EmittedSignal, type TaskState, type TaskStatus } from './contract/task-status.js';
 export type { PayloadClass, PayloadOf } from './contract/payload-class.js';
 export {
   CoordinatorError,
+  IdempotencyConflictError,
   PayloadValidationError,
   PermanentError,
   QueueUnavailableError,

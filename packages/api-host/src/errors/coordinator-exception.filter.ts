@@ -1,10 +1,11 @@
-import { PayloadValidationError, QueueUnavailableError } from '@coordinator/core';
+import { IdempotencyConflictError, PayloadValidationError, QueueUnavailableError } from '@coordinator/core';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 /**
  * Answers the SDK's errors with the status that tells the caller what to do:
- * a payload that fails its DTO is the caller's to fix (400, naming the fields); a queue
+ * a payload that fails its DTO is the caller's to fix (400, naming the fields), so is an
+ * idempotency key reused for another payload (422); a queue
  * that cannot store the task means "try again" (503 with Retry-After). Anything else
  * unexpected is a 500 without internals in the body.
  */
@@ -23,6 +24,10 @@ export class CoordinatorExceptionFilter implements ExceptionFilter {
     }
     if (error instanceof PayloadValidationError) {
       void reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: error.fields });
+      return;
+    }
+    if (error instanceof IdempotencyConflictError) {
+      void reply.status(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: error.message });
       return;
     }
     if (error instanceof QueueUnavailableError) {

@@ -53,7 +53,32 @@ export interface TaskSpec<P extends object, R> {
    * so that workers can tell jobs written by a newer API host.
    */
   schemaVersion?: number;
+  /**
+   * How long finished jobs stay in Redis. A job's id is also its dispatch idempotency
+   * key, so this is how long a repeated key is recognised: raise it for tasks fed by
+   * deliveries that may repeat for days (provider webhooks).
+   */
+  retention?: Partial<TaskRetention>;
 }
+
+/**
+ * How long a task's finished jobs are kept, in seconds.
+ *
+ * @example
+ * ```ts
+ * const retention: TaskRetention = { completedSeconds: 5 * 86_400, failedSeconds: 30 * 86_400 };
+ * ```
+ */
+export interface TaskRetention {
+  completedSeconds: number;
+  failedSeconds: number;
+}
+
+/** Retention used when a task does not declare one: a day for completed, 30 days for failed. */
+export const DEFAULT_TASK_RETENTION: Readonly<TaskRetention> = Object.freeze({
+  completedSeconds: 24 * 3600,
+  failedSeconds: 30 * 24 * 3600,
+});
 
 /**
  * A task as the hosts see it: plain, frozen and branded.
@@ -72,6 +97,7 @@ export interface TaskDefinition<P extends object = object, R = unknown> {
   readonly retry: Readonly<RetryPolicy>;
   readonly timeoutMs: number;
   readonly schemaVersion: number;
+  readonly retention: Readonly<TaskRetention>;
 }
 
 const TASK_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
@@ -112,6 +138,7 @@ export function defineTask<P extends object, R>(spec: TaskSpec<P, R>): TaskDefin
     retry,
     timeoutMs,
     schemaVersion: spec.schemaVersion ?? 1,
+    retention: Object.freeze({ ...DEFAULT_TASK_RETENTION, ...spec.retention }),
   });
 }
 

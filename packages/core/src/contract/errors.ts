@@ -57,6 +57,17 @@ export class PayloadValidationError extends PermanentError {
 }
 
 /**
+ * A dispatch reused an idempotency key with a different payload. Nothing was stored;
+ * the API answers 422, as the key's first use is what it stands for.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof IdempotencyConflictError) reply.code(422); }
+ * ```
+ */
+export class IdempotencyConflictError extends CoordinatorError {}
+
+/**
  * The queue could not store a task (Redis down, unreachable or too slow). Nothing
  * was accepted: the API answers 503 so the caller retries.
  *

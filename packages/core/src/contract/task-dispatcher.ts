@@ -32,6 +32,27 @@ export interface DispatchOptions {
   idempotencyKey?: string;
   /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
+  /**
+   * Groups the task with others about the same thing (`order-<id>`), so they can be
+   * listed together with {@link TaskStatusReader.listByCorrelation}. Handler tasks
+   * started by signals this task emits inherit it.
+   */
+  correlationId?: string;
+}
+
+/**
+ * Options of {@link TaskDispatcher.emit}.
+ *
+ * @example
+ * ```ts
+ * await dispatcher.emit(paymentCaptured, payload, { key: event.id, correlationId: `order-${orderId}` });
+ * ```
+ */
+export interface SignalEmitOptions {
+  /** Emitting again with the same key stores nothing: the handlers run once. */
+  key?: string;
+  /** See {@link DispatchOptions.correlationId}. */
+  correlationId?: string;
 }
 
 /**
@@ -60,11 +81,10 @@ export abstract class TaskDispatcher {
 
   /**
    * Emits a signal from outside a task (a webhook, say): one job per subscribed handler.
-   * `key` makes the emission idempotent: emitting again with the same key stores nothing.
    */
   abstract emit<S extends object>(
     signal: SignalDefinition<S>,
     payload: PayloadOf<S>,
-    options?: { key?: string },
+    options?: SignalEmitOptions,
   ): Promise<readonly TaskReceipt[]>;
 }

@@ -26,6 +26,7 @@ export interface TaskStatus {
   finishedAt?: string;
   result?: unknown;
   failureReason?: string;
+  correlationId?: string;
   /** Signals the task emitted and the handler tasks each one started. */
   emitted?: readonly EmittedSignal[];
 }
@@ -54,4 +55,7 @@ export interface EmittedSignal {
 export abstract class TaskStatusReader {
   /** The task's status, or `undefined` when no such task is known (or it expired). */
   abstract get(taskId: string): Promise<TaskStatus | undefined>;
+
+  /** Every known task with this correlation id, oldest first (an empty list when none). */
+  abstract listByCorrelation(correlationId: string): Promise<TaskStatus[]>;
 }

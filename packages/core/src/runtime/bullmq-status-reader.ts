@@ -1,5 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import { TaskStatusReader, type TaskState, type TaskStatus } from '../contract/task-status.js';
+import type { Redis } from 'ioredis';
+import { correlationKey } from './bullmq-dispatcher.js';
 import type { ExtensionRegistry } from './extension-registry.js';
 import type { JobEnvelope, JobOutcome } from './job-envelope.js';
 import { taskNameOf } from './task-id.js';
@@ -19,8 +21,17 @@ export class BullMqStatusReader extends TaskStatusReader {
   constructor(
     private readonly registry: ExtensionRegistry,
     private readonly queueOf: (name: string) => Queue,
+    private readonly redis: Redis,
+    private readonly prefix: string,
   ) {
     super();
+  }
+
+  async listByCorrelation(correlationId: string): Promise<TaskStatus[]> {
+    // Bounded: a correlation groups the few tasks of one business object.
+    const ids = await this.redis.zrange(correlationKey(this.prefix, correlationId), '0', '999');
+    const statuses = await Promise.all(ids.map((id) => this.get(id)));
+    return statuses.filter((s): s is TaskStatus => s !== undefined);
   }
 
   async get(taskId: string): Promise<TaskStatus | undefined> {
@@ -58,5 +69,6 @@ function toStatus(job: Job<JobEnvelope, JobOutcome>, state: TaskState): TaskStat
     status.emitted = job.returnvalue.emitted;
   }
   if (job.failedReason) status.failureReason = job.failedReason;
+  if (meta.correlationId) status.correlationId = meta.correlationId;
   return status;
 }

@@ -31,8 +31,12 @@ export class BullMqTransport implements TaskTransport {
     // ioredis reports every failed reconnect; readiness and 503s already say Redis is down.
     this.connection.on('error', () => undefined);
     const queueOf = (name: string) => this.queue(name);
-    this.dispatcher = new BullMqDispatcher(registry, queueOf, options.observers, options);
-    this.status = new BullMqStatusReader(registry, queueOf);
+    const connected = new Promise<void>((resolve) => this.connection.once('ready', () => resolve()));
+    this.dispatcher = new BullMqDispatcher(registry, queueOf, this.connection, this.prefix, options.observers, {
+      ...options,
+      connected,
+    });
+    this.status = new BullMqStatusReader(registry, queueOf, this.connection, this.prefix);
     for (const name of registry.queues()) this.queue(name);
   }
 

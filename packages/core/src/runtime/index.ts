@@ -25,8 +25,8 @@ export { derivedTaskId, newTaskId, taskNameOf } from './task-id.js';
 export { QueueDispatcher, backoffOf, type PreparedJob, type SignalOrigin } from './queue-dispatcher.js';
 export {
   BullMqDispatcher,
-  COMPLETED_RETENTION_SECONDS,
-  FAILED_RETENTION_SECONDS,
+  CORRELATION_RETENTION_SECONDS,
+  correlationKey,
   type BullMqDispatcherOptions,
 } from './bullmq-dispatcher.js';
 export { BullMqStatusReader } from './bullmq-status-reader.js';

@@ -1,7 +1,7 @@
 import { PermanentError } from '../contract/errors.js';
 import { TaskStatusReader, type TaskStatus } from '../contract/task-status.js';
 import type { ExtensionRegistry } from './extension-registry.js';
-import { QueueDispatcher, type PreparedJob } from './queue-dispatcher.js';
+import { QueueDispatcher, type PreparedJob, type StoredJob } from './queue-dispatcher.js';
 import { asError, type TaskExecutor } from './task-executor.js';
 import type { ObserverList } from './task-observer.js';
 import type { TaskTransport } from './task-transport.js';
@@ -22,6 +22,7 @@ export class InlineTransport extends QueueDispatcher implements TaskTransport {
   readonly dispatcher: QueueDispatcher = this;
   readonly status: TaskStatusReader;
   private readonly records = new Map<string, InlineRecord>();
+  private readonly correlations = new Map<string, string[]>();
   private executor: TaskExecutor | undefined;
   private running = 0;
   private idleWaiters: (() => void)[] = [];
@@ -29,10 +30,15 @@ export class InlineTransport extends QueueDispatcher implements TaskTransport {
   constructor(registry: ExtensionRegistry, observers?: ObserverList) {
     super(registry, observers);
     const records = this.records;
+    const correlations = this.correlations;
     this.status = new (class extends TaskStatusReader {
       async get(taskId: string) {
         const record = records.get(taskId);
         return record && structuredClone(record.status);
+      }
+      async listByCorrelation(correlationId: string) {
+        const ids = correlations.get(correlationId) ?? [];
+        return ids.map((id) => structuredClone(records.get(id)!.status));
       }
     })();
   }
@@ -55,9 +61,15 @@ export class InlineTransport extends QueueDispatcher implements TaskTransport {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  protected async store(jobs: readonly PreparedJob[]): Promise<void> {
+  protected async store(jobs: readonly PreparedJob[]): Promise<StoredJob[]> {
+    const stored: StoredJob[] = [];
     for (const job of jobs) {
-      if (this.records.has(job.taskId)) continue;
+      const existing = this.records.get(job.taskId);
+      if (existing) {
+        stored.push({ taskId: job.taskId, fingerprint: existing.job.envelope.meta.fingerprint });
+        continue;
+      }
+      stored.push({ taskId: job.taskId, fingerprint: job.envelope.meta.fingerprint });
       const record: InlineRecord = {
         // Payloads cross a JSON boundary in Redis; do the same here so tests see the same data.
         job: { ...job, envelope: JSON.parse(JSON.stringify(job.envelope)) as PreparedJob['envelope'] },
@@ -69,11 +81,16 @@ export class InlineTransport extends QueueDispatcher implements TaskTransport {
           attemptsMade: 0,
           maxAttempts: job.task.definition.retry.attempts,
           enqueuedAt: job.envelope.meta.enqueuedAt,
+          ...(job.envelope.meta.correlationId ? { correlationId: job.envelope.meta.correlationId } : {}),
         },
       };
+      const correlationId = job.envelope.meta.correlationId;
+      if (correlationId)
+        this.correlations.set(correlationId, [...(this.correlations.get(correlationId) ?? []), job.taskId]);
       this.records.set(job.taskId, record);
       this.schedule(record);
     }
+    return stored;
   }
 
   private schedule(record: InlineRecord): void {

@@ -12,6 +12,9 @@ export interface JobMeta {
   /** W3C trace context (`traceparent`, `tracestate`) of the code that enqueued the job. */
   trace: Record<string, string>;
   idempotencyKey?: string;
+  /** Hash of the payload, stored with keyed dispatches to detect a key reused for other data. */
+  fingerprint?: string;
+  correlationId?: string;
   /** Set on handler jobs: the signal that started them and the task that emitted it. */
   cause?: { signal: string; taskId?: string };
 }

@@ -3,10 +3,17 @@ import { context, propagation } from '@opentelemetry/api';
 import type { SignalDefinition } from '../contract/define-signal.js';
 import type { TaskDefinition } from '../contract/define-task.js';
 import type { PayloadOf } from '../contract/payload-class.js';
-import { TaskDispatcher, type DispatchOptions, type TaskReceipt } from '../contract/task-dispatcher.js';
+import { IdempotencyConflictError } from '../contract/errors.js';
+import {
+  TaskDispatcher,
+  type DispatchOptions,
+  type SignalEmitOptions,
+  type TaskReceipt,
+} from '../contract/task-dispatcher.js';
 import { validatePayload } from '../validation/validate-payload.js';
 import type { ExtensionRegistry, RegisteredTask } from './extension-registry.js';
 import type { JobEnvelope, JobMeta } from './job-envelope.js';
+import { payloadFingerprint } from './payload-fingerprint.js';
 import { derivedTaskId, newTaskId } from './task-id.js';
 import { ObserverList } from './task-observer.js';
 
@@ -25,6 +32,14 @@ export interface SignalOrigin {
   taskId?: string;
   /** Distinguishes emissions from the same origin. */
   key: string;
+  /** Passed on to the handler jobs. */
+  correlationId?: string;
+}
+
+/** What the queue holds for a job after a store: the payload fingerprint it was first stored with. */
+export interface StoredJob {
+  taskId: string;
+  fingerprint: string | undefined;
 }
 
 /**
@@ -39,8 +54,12 @@ export abstract class QueueDispatcher extends TaskDispatcher {
     super();
   }
 
-  /** Stores every job or throws; resolves only when the queue has accepted them. */
-  protected abstract store(jobs: readonly PreparedJob[]): Promise<void>;
+  /**
+   * Stores every job or throws; resolves only when the queue has accepted them. A job
+   * whose id is already taken is not stored again; for keyed dispatches the result
+   * says which fingerprint the stored job has.
+   */
+  protected abstract store(jobs: readonly PreparedJob[]): Promise<StoredJob[]>;
 
   async dispatch<P extends object>(
     task: TaskDefinition<P, unknown>,
@@ -49,18 +68,29 @@ export abstract class QueueDispatcher extends TaskDispatcher {
   ): Promise<TaskReceipt> {
     const registered = this.registry.task(task.name);
     const valid = await validatePayload(task.payload, payload, `payload of ${task.name}`);
-    const taskId =
-      options.idempotencyKey === undefined
-        ? newTaskId(task.name)
-        : derivedTaskId(task.name, 'dispatch', options.idempotencyKey);
+    const keyed = options.idempotencyKey !== undefined;
+    const taskId = keyed ? derivedTaskId(task.name, 'dispatch', options.idempotencyKey!) : newTaskId(task.name);
+    const fingerprint = keyed ? payloadFingerprint(valid) : undefined;
     const job: PreparedJob = {
       queue: registered.queue,
       taskId,
       task: registered,
-      envelope: { payload: valid, meta: this.meta(registered, { idempotencyKey: options.idempotencyKey }) },
+      envelope: {
+        payload: valid,
+        meta: this.meta(registered, {
+          idempotencyKey: options.idempotencyKey,
+          fingerprint,
+          correlationId: options.correlationId,
+        }),
+      },
       delayMs: options.delayMs,
     };
-    await this.store([job]);
+    const [stored] = await this.store([job]);
+    if (keyed && stored?.fingerprint !== undefined && stored.fingerprint !== fingerprint) {
+      throw new IdempotencyConflictError(
+        `idempotency key "${options.idempotencyKey}" was already used for ${task.name} with a different payload`,
+      );
+    }
     this.observers.taskDispatched(taskId, task.name);
     return receipt(taskId);
   }
@@ -68,9 +98,9 @@ export abstract class QueueDispatcher extends TaskDispatcher {
   emit<S extends object>(
     signal: SignalDefinition<S>,
     payload: PayloadOf<S>,
-    options: { key?: string } = {},
+    options: SignalEmitOptions = {},
   ): Promise<readonly TaskReceipt[]> {
-    return this.emitSignal(signal, payload, { key: options.key ?? randomUUID() });
+    return this.emitSignal(signal, payload, { key: options.key ?? randomUUID(), correlationId: options.correlationId });
   }
 
   /** Enqueues one job per handler of `signal`, with ids derived from `origin`. */
@@ -94,7 +124,10 @@ export abstract class QueueDispatcher extends TaskDispatcher {
         task: handler.task,
         envelope: {
           payload: valid,
-          meta: this.meta(handler.task, { cause: { signal: signal.name, taskId: origin.taskId } }),
+          meta: this.meta(handler.task, {
+            cause: { signal: signal.name, taskId: origin.taskId },
+            correlationId: origin.correlationId,
+          }),
         },
       };
     });
@@ -104,7 +137,10 @@ export abstract class QueueDispatcher extends TaskDispatcher {
     return ids.map(receipt);
   }
 
-  private meta(task: RegisteredTask, extra: Pick<JobMeta, 'idempotencyKey' | 'cause'>): JobMeta {
+  private meta(
+    task: RegisteredTask,
+    extra: Pick<JobMeta, 'idempotencyKey' | 'fingerprint' | 'cause' | 'correlationId'>,
+  ): JobMeta {
     const trace: Record<string, string> = {};
     propagation.inject(context.active(), trace);
     return {
@@ -114,10 +150,14 @@ export abstract class QueueDispatcher extends TaskDispatcher {
       schemaVersion: task.definition.schemaVersion,
       enqueuedAt: new Date().toISOString(),
       trace,
-      ...(extra.idempotencyKey === undefined ? {} : { idempotencyKey: extra.idempotencyKey }),
-      ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+      // Absent rather than undefined: the envelope is stored as JSON.
+      ...definedOnly(extra),
     };
   }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function receipt(taskId: string): TaskReceipt {

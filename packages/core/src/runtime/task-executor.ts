@@ -81,6 +81,7 @@ export class TaskExecutor {
         const receipts = await this.dispatcher.emitSignal(signalDefinition, signalPayload, {
           taskId: run.taskId,
           key: options.key ?? '',
+          correlationId: run.data.meta.correlationId,
         });
         emitted.push({ signal: signalDefinition.name, taskIds: receipts.map((r) => r.taskId) });
       },

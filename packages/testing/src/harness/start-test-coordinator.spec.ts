@@ -113,6 +113,37 @@ describe.each<TestMode>(['inline', 'redis'])('startTestCoordinator in %s mode', 
     expect(res.body.message).toMatch(/JSON/);
   });
 
+  it('refuses an idempotency key reused with another payload, storing nothing', async () => {
+    await start();
+    await coordinator.dispatcher.dispatch(probeTask, { label: 'i', failTimes: 0 }, { idempotencyKey: 'k2' });
+    await expect(
+      coordinator.dispatcher.dispatch(probeTask, { label: 'j', failTimes: 0 }, { idempotencyKey: 'k2' }),
+    ).rejects.toMatchObject({ name: 'IdempotencyConflictError' });
+    // Same data with its keys in another order is the same request.
+    await expect(
+      coordinator.dispatcher.dispatch(probeTask, { failTimes: 0, label: 'i' }, { idempotencyKey: 'k2' }),
+    ).resolves.toMatchObject({ taskId: expect.any(String) });
+    await coordinator.waitForIdle();
+    expect(coordinator.journal.started('probe.run')).toHaveLength(1);
+  });
+
+  it('lists a correlation: the task and the handler tasks of the signals it emitted', async () => {
+    await start();
+    const receipt = await coordinator.dispatcher.dispatch(
+      probeTask,
+      { label: 'k', failTimes: 0 },
+      { correlationId: 'probe-k' },
+    );
+    await coordinator.waitForIdle();
+    const listed = await coordinator.statuses.listByCorrelation('probe-k');
+    expect(listed.map((s) => [s.task, s.state, s.correlationId])).toEqual([
+      ['probe.run', 'completed', 'probe-k'],
+      ['probe.react', 'completed', 'probe-k'],
+    ]);
+    expect(listed[0]!.taskId).toBe(receipt.taskId);
+    expect(await coordinator.statuses.listByCorrelation('probe-none')).toEqual([]);
+  });
+
   it('answers 404 for an unknown task id', async () => {
     await start();
     expect((await coordinator.http.get('/tasks/probe.run.0000000000000000')).status).toBe(404);
