@@ -167,13 +167,24 @@ describe('FakeOrderManagement', () => {
       expect((await post(oms, '/orders/oms_2/cancel', undefined)).status).toBe(404);
     });
 
-    it('fulfils idempotently and refuses to cancel a fulfilled order', async () => {
+    it('fulfils idempotently, cancels a fulfilled order, and never fulfils a cancelled one', async () => {
       const oms = await openOms();
       await post(oms, '/orders', order);
       expect((await post(oms, '/orders/oms_1/fulfil', undefined)).status).toBe(200);
       expect((await post(oms, '/orders/oms_1/fulfil', undefined)).status).toBe(200);
       expect(oms.orders()[0]?.status).toBe('fulfilled');
-      expect((await post(oms, '/orders/oms_1/cancel', undefined)).status).toBe(409);
+      expect((await post(oms, '/orders/oms_1/cancel', undefined)).status).toBe(200);
+      expect((await post(oms, '/orders/oms_1/fulfil', undefined)).status).toBe(409);
+    });
+
+    it("finds an order by the caller's order id too, and flags it for attention", async () => {
+      const oms = await openOms();
+      await post(oms, '/orders', order);
+      const byRef = await fetch(`${oms.url}/orders/${order.orderId}`);
+      expect(((await byRef.json()) as { id: string }).id).toBe('oms_1');
+      expect((await post(oms, `/orders/${order.orderId}/attention`, {})).status).toBe(400);
+      expect((await post(oms, `/orders/${order.orderId}/attention`, { reason: 'card declined' })).status).toBe(200);
+      expect(oms.orders()[0]?.attention).toBe('card declined');
     });
 
     it('answers 404 to unknown paths and 405 to known paths with the wrong method', async () => {

@@ -48,6 +48,8 @@ export interface OmsOrder {
   updatedAt: string;
   /** `Idempotency-Key` the order was created with, if any. */
   idempotencyKey?: string;
+  /** Why someone should look at the order (set by `POST /orders/:id/attention`). */
+  attention?: string;
 }
 
 /**
@@ -89,9 +91,11 @@ interface StoredReply {
  *   order); the same key with another body → 422 `{ error: 'idempotency_key_reused' }`.
  *   Invalid bodies → 400 `{ error: 'missing_field' | 'invalid_field', field }` and are
  *   not remembered under the key, so a corrected retry may reuse it.
- * - `GET /orders/:id` → 200 {@link OmsOrder} or 404.
- * - `POST /orders/:id/cancel` → 200 cancelled (again 200 when already cancelled; 409
- *   when fulfilled).
+ * - `GET /orders/:id` → 200 {@link OmsOrder} or 404. `:id` is the service's id or the
+ *   caller's `orderId` (its external reference), on every `/orders/:id` route.
+ * - `POST /orders/:id/cancel` → 200 cancelled (again 200 when already cancelled; a
+ *   fulfilled order may be cancelled too).
+ * - `POST /orders/:id/attention` `{ reason }` → 200 with `attention` set.
  * - `POST /orders/:id/fulfil` → 200 fulfilled (again 200 when already fulfilled; 409
  *   when cancelled).
  * - Control routes `/__health`, `/__calls`, `/__faults` from {@link FakeHttpServer}.
@@ -118,6 +122,7 @@ export class FakeOrderManagement extends FakeHttpServer {
     this.route('GET', '/orders/:id', (req) => this.read(req.params['id'] ?? ''));
     this.route('POST', '/orders/:id/cancel', (req) => this.transition(req.params['id'] ?? '', 'cancelled'));
     this.route('POST', '/orders/:id/fulfil', (req) => this.transition(req.params['id'] ?? '', 'fulfilled'));
+    this.route('POST', '/orders/:id/attention', (req) => this.flag(req.params['id'] ?? '', req.body));
   }
 
   /**
@@ -162,16 +167,23 @@ export class FakeOrderManagement extends FakeHttpServer {
     return reply;
   }
 
+  /** By the service's own id, or by the client's order id (its external reference). */
+  private find(id: string): OmsOrder | undefined {
+    return this.store.get(id) ?? [...this.store.values()].find((order) => order.orderId === id);
+  }
+
   private read(id: string): FakeReply {
-    const order = this.store.get(id);
+    const order = this.find(id);
     return order ? { status: 200, body: order } : notFound(id);
   }
 
   private transition(id: string, to: 'cancelled' | 'fulfilled'): FakeReply {
-    const order = this.store.get(id);
+    const order = this.find(id);
     if (!order) return notFound(id);
-    // Repeating a transition is a no-op so retried cancel/fulfil calls are safe.
-    if (order.status !== 'created' && order.status !== to) {
+    // Repeating a transition is a no-op so retried cancel/fulfil calls are safe. A
+    // fulfilled order may still be cancelled (and refunded); a cancelled one is final.
+    const allowed = to === 'cancelled' ? order.status !== 'cancelled' : order.status === 'created';
+    if (!allowed && order.status !== to) {
       return { status: 409, body: { error: `order_${order.status}`, id, status: order.status } };
     }
     if (order.status !== to) {
@@ -180,6 +192,22 @@ export class FakeOrderManagement extends FakeHttpServer {
     }
     return { status: 200, body: order };
   }
+
+  private flag(id: string, body: unknown): FakeReply {
+    const order = this.find(id);
+    if (!order) return notFound(id);
+    const reason = flagBody(body);
+    if (reason === undefined) return { status: 400, body: { error: 'missing_field', field: 'reason' } };
+    order.attention = reason;
+    order.updatedAt = new Date().toISOString();
+    return { status: 200, body: order };
+  }
+}
+
+/** The reason of `POST /orders/:id/attention`, or undefined when it is missing. */
+function flagBody(body: unknown): string | undefined {
+  const reason = isRecord(body) ? body['reason'] : undefined;
+  return typeof reason === 'string' && reason !== '' ? reason.slice(0, 500) : undefined;
 }
 
 type CheckedBody =
