@@ -1,7 +1,12 @@
 import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
-import { createExtensionModule, type ExtensionRegistry, type TaskTransport } from '@coordinator/core/runtime';
+import {
+  createExtensionModule,
+  PipelineRunner,
+  type ExtensionRegistry,
+  type TaskTransport,
+} from '@coordinator/core/runtime';
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, ModuleRef } from '@nestjs/core';
 import { CoordinatorExceptionFilter } from './errors/coordinator-exception.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { TasksController } from './tasks/tasks.controller.js';
@@ -16,8 +21,9 @@ export interface ApiHostModuleOptions {
 
 /**
  * The API host: the loaded extensions' controllers plus the coordinator's own routes,
- * with the dispatcher and status reader provided globally for the extensions to inject.
- * Worker-only providers and task handlers are never instantiated here.
+ * with the dispatcher, status reader and pipeline runner provided globally for the
+ * extensions to inject. Worker-only providers and task handlers are never instantiated
+ * here; pipeline steps are, since pipelines answer requests.
  */
 @Module({})
 export class ApiHostModule {
@@ -33,13 +39,19 @@ export class ApiHostModule {
         { provide: TRANSPORT, useValue: transport },
         { provide: TaskDispatcher, useValue: transport.dispatcher },
         { provide: TaskStatusReader, useValue: transport.status },
+        {
+          provide: PipelineRunner,
+          inject: [ModuleRef],
+          useFactory: (moduleRef: ModuleRef) =>
+            new PipelineRunner(registry, (type) => moduleRef.get(type, { strict: false })),
+        },
         { provide: APP_FILTER, useClass: CoordinatorExceptionFilter },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
         },
       ],
-      exports: [TaskDispatcher, TaskStatusReader],
+      exports: [TaskDispatcher, TaskStatusReader, PipelineRunner],
     };
   }
 }

@@ -21,6 +21,11 @@ export class ApiHostSettings {
   @IsString()
   COORDINATOR_WIRING?: string;
 
+  /** JSON step lists per pipeline, replacing their defaultSteps: `{"payments.receipt": ["payments.find-intent"]}`. */
+  @IsOptional()
+  @IsString()
+  COORDINATOR_PIPELINES?: string;
+
   @IsString()
   @Matches(/^\{[^{}]+\}$|^[^{}]+$/, { message: 'COORDINATOR_PREFIX must be a key prefix such as {coordinator}' })
   COORDINATOR_PREFIX: string = '{coordinator}';

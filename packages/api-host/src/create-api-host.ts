@@ -38,7 +38,8 @@ export async function createApiHost(options: CreateApiHostOptions): Promise<Nest
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiHostModule.forRoot({ registry: options.registry, transport: options.transport, env: options.env }),
     adapter,
-    { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false },
+    // Raw bodies stay available (`req.rawBody`) for webhook signatures, which are computed over the exact bytes.
+    { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false, rawBody: true },
   );
   await app.init();
   return app;

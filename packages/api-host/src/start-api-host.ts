@@ -4,6 +4,7 @@ import {
   loadExtensions,
   loadSettings,
   parseExtensionList,
+  parsePipelineConfig,
   parseWiringOverrides,
 } from '@coordinator/core/runtime';
 import { Logger } from '@nestjs/common';
@@ -43,7 +44,11 @@ export async function startApiHost(options: { env?: NodeJS.ProcessEnv; cwd?: str
   const env = options.env ?? process.env;
   const settings = loadSettings(ApiHostSettings, env);
   const extensions = await loadExtensions(parseExtensionList(settings.COORDINATOR_EXTENSIONS), options.cwd);
-  const registry = new ExtensionRegistry(extensions, parseWiringOverrides(settings.COORDINATOR_WIRING));
+  const registry = new ExtensionRegistry(
+    extensions,
+    parseWiringOverrides(settings.COORDINATOR_WIRING),
+    parsePipelineConfig(settings.COORDINATOR_PIPELINES),
+  );
   const transport = new BullMqTransport(registry, {
     redisUrl: settings.REDIS_URL,
     prefix: settings.COORDINATOR_PREFIX,

@@ -42,3 +42,22 @@ export {
   TaskTimeoutError,
 } from './contract/errors.js';
 export { validatePayload } from './validation/validate-payload.js';
+export {
+  definePipeline,
+  isPipelineDefinition,
+  DEFAULT_PIPELINE_TIMEOUT_MS,
+  type PipelineDefinition,
+  type PipelineSpec,
+} from './contract/define-pipeline.js';
+export {
+  definePipelineStep,
+  isPipelineStepDefinition,
+  type PipelineStepDefinition,
+  type PipelineStepSpec,
+} from './contract/define-pipeline-step.js';
+export type { PipelineContext, PipelineStep } from './contract/pipeline-step.js';
+export { proceed, halt, type StepOutcome } from './contract/step-outcome.js';
+export type { PipelineResult, PipelineRunOptions } from './contract/pipeline-result.js';
+export { PipelineStepError, PipelineTimeoutError } from './contract/pipeline-errors.js';
+// The runner lives with the host runtime; extensions inject it, so the SDK exports it too.
+export { PipelineRunner } from './runtime/pipeline-runner.js';

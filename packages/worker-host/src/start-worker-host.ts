@@ -4,6 +4,7 @@ import {
   loadExtensions,
   loadSettings,
   parseExtensionList,
+  parsePipelineConfig,
   parseWiringOverrides,
 } from '@coordinator/core/runtime';
 import { Logger } from '@nestjs/common';
@@ -45,7 +46,11 @@ export async function startWorkerHost(
   const env = options.env ?? process.env;
   const settings = loadSettings(WorkerHostSettings, env);
   const extensions = await loadExtensions(parseExtensionList(settings.COORDINATOR_EXTENSIONS), options.cwd);
-  const registry = new ExtensionRegistry(extensions, parseWiringOverrides(settings.COORDINATOR_WIRING));
+  const registry = new ExtensionRegistry(
+    extensions,
+    parseWiringOverrides(settings.COORDINATOR_WIRING),
+    parsePipelineConfig(settings.COORDINATOR_PIPELINES),
+  );
   const queues = selectQueues(registry.queues(), settings.COORDINATOR_QUEUES);
   await assertNoEviction(settings.REDIS_URL);
 

@@ -2,6 +2,7 @@ import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
 import {
   createExtensionModule,
   ObserverList,
+  PipelineRunner,
   TaskExecutor,
   workerRedisOptions,
   type ExtensionRegistry,
@@ -33,8 +34,9 @@ export interface WorkerHostModuleOptions {
 }
 
 /**
- * The worker host: every loaded extension's providers, worker-only providers and task
- * handlers, plus one BullMQ worker per served queue. No controllers.
+ * The worker host: every loaded extension's providers, worker-only providers, task
+ * handlers and pipeline steps, plus one BullMQ worker per served queue. No controllers.
+ * Handlers may run pipelines too, through the globally provided {@link PipelineRunner}.
  */
 @Module({})
 export class WorkerHostModule {
@@ -45,6 +47,12 @@ export class WorkerHostModule {
       { provide: TaskDispatcher, useValue: transport.dispatcher },
       { provide: TaskStatusReader, useValue: transport.status },
       { provide: WORKER_POOL, useValue: new WorkerPool(options.graceMs, () => transport.ping()) },
+      {
+        provide: PipelineRunner,
+        inject: [ModuleRef],
+        useFactory: (moduleRef: ModuleRef) =>
+          new PipelineRunner(registry, (type) => moduleRef.get(type, { strict: false })),
+      },
       {
         provide: TASK_EXECUTOR,
         inject: [ModuleRef],
@@ -76,7 +84,7 @@ export class WorkerHostModule {
       global: true,
       imports,
       providers,
-      exports: [TaskDispatcher, TaskStatusReader, TASK_EXECUTOR, WORKER_POOL],
+      exports: [TaskDispatcher, TaskStatusReader, PipelineRunner, TASK_EXECUTOR, WORKER_POOL],
     };
   }
 }

@@ -33,6 +33,11 @@ export class WorkerHostSettings {
   @IsString()
   COORDINATOR_WIRING?: string;
 
+  /** JSON step lists per pipeline, replacing their defaultSteps: `{"payments.receipt": ["payments.find-intent"]}`. */
+  @IsOptional()
+  @IsString()
+  COORDINATOR_PIPELINES?: string;
+
   @IsString()
   COORDINATOR_PREFIX: string = '{coordinator}';
 

@@ -1,11 +1,18 @@
-import { IdempotencyConflictError, PayloadValidationError, QueueUnavailableError } from '@coordinator/core';
+import {
+  IdempotencyConflictError,
+  PayloadValidationError,
+  PipelineStepError,
+  PipelineTimeoutError,
+  QueueUnavailableError,
+} from '@coordinator/core';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 /**
  * Answers the SDK's errors with the status that tells the caller what to do:
  * a payload that fails its DTO is the caller's to fix (400, naming the fields), so is an
- * idempotency key reused for another payload (422); a queue
+ * idempotency key reused for another payload (422); a request-time pipeline whose step
+ * failed or ran out of time answers 502 or 504; a queue
  * that cannot store the task means "try again" (503 with Retry-After). Anything else
  * unexpected is a 500 without internals in the body.
  */
@@ -28,6 +35,21 @@ export class CoordinatorExceptionFilter implements ExceptionFilter {
     }
     if (error instanceof IdempotencyConflictError) {
       void reply.status(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: error.message });
+      return;
+    }
+    if (error instanceof PipelineTimeoutError) {
+      this.logger.warn(error.message);
+      void reply.status(504).send({ statusCode: 504, error: 'Gateway Timeout', message: error.message });
+      return;
+    }
+    if (error instanceof PipelineStepError) {
+      // A step's failure is reported, never swallowed; its details stay in the log.
+      this.logger.error(
+        `${error.message}${error.cause instanceof Error && error.cause.stack ? `\n${error.cause.stack}` : ''}`,
+      );
+      void reply
+        .status(502)
+        .send({ statusCode: 502, error: 'Bad Gateway', message: `pipeline step ${error.step} failed` });
       return;
     }
     if (error instanceof QueueUnavailableError) {

@@ -17,3 +17,5 @@ export const CONTRACT_VERSION = 1 as const;
 export const EXTENSION_BRAND: unique symbol = Symbol.for('@coordinator/core.extension') as never;
 export const TASK_BRAND: unique symbol = Symbol.for('@coordinator/core.task') as never;
 export const SIGNAL_BRAND: unique symbol = Symbol.for('@coordinator/core.signal') as never;
+export const PIPELINE_BRAND: unique symbol = Symbol.for('@coordinator/core.pipeline') as never;
+export const PIPELINE_STEP_BRAND: unique symbol = Symbol.for('@coordinator/core.pipeline-step') as never;

@@ -1,5 +1,7 @@
 import type { Provider, Type } from '@nestjs/common';
 import { CONTRACT_VERSION, EXTENSION_BRAND } from './contract-version.js';
+import type { PipelineDefinition } from './define-pipeline.js';
+import type { PipelineStepDefinition } from './define-pipeline-step.js';
 import type { SignalDefinition } from './define-signal.js';
 import type { TaskDefinition } from './define-task.js';
 import type { SignalHandlerBinding } from './on-signal.js';
@@ -26,6 +28,13 @@ export interface ExtensionSpec {
   tasks?: readonly TaskDefinition[];
   signals?: readonly SignalDefinition[];
   handlers?: readonly SignalHandlerBinding[];
+  /** Request-time compositions this extension defines; named `<extension>.<pipeline>`. */
+  pipelines?: readonly PipelineDefinition[];
+  /**
+   * Steps this extension contributes, to its own pipelines or another's; named
+   * `<extension>.<step>`. Both hosts create their classes, like `providers`.
+   */
+  pipelineSteps?: readonly PipelineStepDefinition[];
   /**
    * A class-validator class whose properties are environment variable names
    * (prefixed with the extension's name, like `ORDERS_OMS_URL`). Both hosts validate
@@ -56,6 +65,8 @@ export interface Extension {
   readonly tasks: readonly TaskDefinition[];
   readonly signals: readonly SignalDefinition[];
   readonly handlers: readonly SignalHandlerBinding[];
+  readonly pipelines: readonly PipelineDefinition[];
+  readonly pipelineSteps: readonly PipelineStepDefinition[];
   readonly settings: Type<object> | undefined;
 }
 
@@ -76,6 +87,8 @@ const EXTENSION_NAME = /^[a-z][a-z0-9-]*$/;
  *   tasks: [submitOrder],
  *   signals: [orderPlaced],
  *   handlers: [onSignal('payment.captured', fulfilOrder)],
+ *   pipelines: [quotePipeline],
+ *   pipelineSteps: [priceLines],
  * });
  * ```
  */
@@ -97,6 +110,8 @@ export function defineExtension(spec: ExtensionSpec): Extension {
     tasks: Object.freeze([...(spec.tasks ?? [])]),
     signals: Object.freeze([...(spec.signals ?? [])]),
     handlers: Object.freeze([...(spec.handlers ?? [])]),
+    pipelines: Object.freeze([...(spec.pipelines ?? [])]),
+    pipelineSteps: Object.freeze([...(spec.pipelineSteps ?? [])]),
     settings: spec.settings,
   });
 }

@@ -1,4 +1,5 @@
 import type { Job, Queue } from 'bullmq';
+import { QueueUnavailableError } from '../contract/errors.js';
 import { TaskStatusReader, type TaskState, type TaskStatus } from '../contract/task-status.js';
 import type { Redis } from 'ioredis';
 import { correlationKey } from './bullmq-dispatcher.js';
@@ -23,18 +24,35 @@ export class BullMqStatusReader extends TaskStatusReader {
     private readonly queueOf: (name: string) => Queue,
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly connected: Promise<void> = Promise.resolve(),
   ) {
     super();
   }
 
-  async listByCorrelation(correlationId: string): Promise<TaskStatus[]> {
-    // Bounded: a correlation groups the few tasks of one business object.
-    const ids = await this.redis.zrange(correlationKey(this.prefix, correlationId), '0', '999');
-    const statuses = await Promise.all(ids.map((id) => this.get(id)));
-    return statuses.filter((s): s is TaskStatus => s !== undefined);
+  listByCorrelation(correlationId: string): Promise<TaskStatus[]> {
+    return this.reading(async () => {
+      // Bounded: a correlation groups the few tasks of one business object.
+      const ids = await this.redis.zrange(correlationKey(this.prefix, correlationId), '0', '999');
+      const statuses = await Promise.all(ids.map((id) => this.read(id)));
+      return statuses.filter((s): s is TaskStatus => s !== undefined);
+    });
   }
 
-  async get(taskId: string): Promise<TaskStatus | undefined> {
+  get(taskId: string): Promise<TaskStatus | undefined> {
+    return this.reading(() => this.read(taskId));
+  }
+
+  /** Like dispatching: wait for the first connection, then fail fast with a 503-mapped error. */
+  private async reading<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      await withTimeout(this.connected, 800);
+      return await read();
+    } catch (error) {
+      throw new QueueUnavailableError(`task states are unavailable: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  private async read(taskId: string): Promise<TaskStatus | undefined> {
     const taskName = taskNameOf(taskId);
     if (taskName === undefined) return undefined;
     for (const queue of this.registry.queuesOfTask(taskName)) {
@@ -71,4 +89,14 @@ function toStatus(job: Job<JobEnvelope, JobOutcome>, state: TaskState): TaskStat
   if (job.failedReason) status.failureReason = job.failedReason;
   if (meta.correlationId) status.correlationId = meta.correlationId;
   return status;
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis not connected within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

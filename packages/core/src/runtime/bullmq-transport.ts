@@ -36,7 +36,7 @@ export class BullMqTransport implements TaskTransport {
       ...options,
       connected,
     });
-    this.status = new BullMqStatusReader(registry, queueOf, this.connection, this.prefix);
+    this.status = new BullMqStatusReader(registry, queueOf, this.connection, this.prefix, connected);
     for (const name of registry.queues()) this.queue(name);
   }
 

@@ -23,6 +23,9 @@ export function createExtensionModule(
   if (extension.settings) {
     providers.push({ provide: extension.settings, useValue: loadSettings(extension.settings, env) });
   }
+  // Pipelines answer requests, so their steps exist in both hosts (the API host included).
+  const stepClasses = new Set((extension.pipelineSteps ?? []).map((s) => s.step));
+  providers.push(...[...stepClasses].filter((step) => !providers.includes(step)));
   if (role.worker) {
     providers.push(...extension.workerProviders);
     providers.push(...new Set(extension.tasks.map((t) => t.handler)));

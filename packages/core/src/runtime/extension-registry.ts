@@ -1,7 +1,10 @@
 import { CONTRACT_VERSION } from '../contract/contract-version.js';
 import type { Extension } from '../contract/define-extension.js';
+import type { PipelineDefinition } from '../contract/define-pipeline.js';
+import type { PipelineStepDefinition } from '../contract/define-pipeline-step.js';
 import type { SignalDefinition } from '../contract/define-signal.js';
 import type { TaskDefinition } from '../contract/define-task.js';
+import type { PipelineConfig } from './pipeline-config.js';
 import type { WiringOverrides } from './wiring-overrides.js';
 
 /** A loaded task with where it lives. */
@@ -19,6 +22,20 @@ export interface RegisteredHandler {
   readonly task: RegisteredTask;
   /** The queue this handler's jobs go to (the task's queue unless re-routed). */
   readonly queue: string;
+}
+
+/** A loaded pipeline step with the extension that ships it. */
+export interface RegisteredPipelineStep {
+  readonly definition: PipelineStepDefinition;
+  readonly extension: Extension;
+}
+
+/** A loaded pipeline and the steps it runs, in order, after deployment config. */
+export interface RegisteredPipeline {
+  readonly definition: PipelineDefinition;
+  readonly extension: Extension;
+  /** `COORDINATOR_PIPELINES`' list for the pipeline when it has one, else its `defaultSteps`. */
+  readonly steps: readonly RegisteredPipelineStep[];
 }
 
 /** The hosts refuse to start; `problems` says every reason, each naming its culprit. */
@@ -40,12 +57,14 @@ export class ExtensionRegistry {
   private readonly signals = new Map<string, { definition: SignalDefinition; extension: Extension }>();
   private readonly subscriptions = new Map<string, RegisteredHandler[]>();
   private readonly queueNames = new Set<string>();
+  private readonly pipelines = new Map<string, RegisteredPipeline>();
 
-  constructor(extensions: readonly Extension[], overrides: WiringOverrides = {}) {
+  constructor(extensions: readonly Extension[], overrides: WiringOverrides = {}, pipelineConfig: PipelineConfig = {}) {
     this.extensions = extensions;
     const problems: string[] = [];
     this.registerExtensions(extensions, problems);
     this.registerHandlers(extensions, overrides, problems);
+    this.registerPipelines(extensions, pipelineConfig, problems);
     if (problems.length) throw new ExtensionLoadError(problems);
   }
 
@@ -91,6 +110,21 @@ export class ExtensionRegistry {
   /** Every queue a loaded task or handler may be enqueued to. */
   queues(): string[] {
     return [...this.queueNames];
+  }
+
+  /** The loaded pipeline of that name with its resolved steps; throws when no loaded extension defines it. */
+  pipeline(name: string): RegisteredPipeline {
+    const pipeline = this.pipelines.get(name);
+    if (!pipeline) throw new Error(`pipeline "${name}" is not part of any loaded extension`);
+    return pipeline;
+  }
+
+  findPipeline(name: string): RegisteredPipeline | undefined {
+    return this.pipelines.get(name);
+  }
+
+  allPipelines(): RegisteredPipeline[] {
+    return [...this.pipelines.values()];
   }
 
   private registerExtensions(extensions: readonly Extension[], problems: string[]): void {
@@ -173,6 +207,88 @@ export class ExtensionRegistry {
           `signal "${name}" of extension "${extension.name}" has no handler; load an extension that handles it or mark it optional`,
         );
       }
+    }
+  }
+
+  private registerPipelines(extensions: readonly Extension[], config: PipelineConfig, problems: string[]): void {
+    const loaded = extensions.filter((extension) => extension.contractVersion === CONTRACT_VERSION);
+    const defined = new Map<string, { definition: PipelineDefinition; extension: Extension }>();
+    for (const extension of loaded) {
+      for (const definition of extension.pipelines ?? []) {
+        const existing = defined.get(definition.name);
+        if (existing) {
+          problems.push(
+            existing.extension === extension
+              ? `pipeline "${definition.name}" is listed twice by extension "${extension.name}"`
+              : `pipeline "${definition.name}" is defined by both "${existing.extension.name}" and "${extension.name}"`,
+          );
+          continue;
+        }
+        if (!definition.name.startsWith(`${extension.name}.`)) {
+          problems.push(
+            `pipeline "${definition.name}" of extension "${extension.name}" must be named "${extension.name}.<pipeline>"`,
+          );
+        }
+        defined.set(definition.name, { definition, extension });
+      }
+    }
+
+    const steps = new Map<string, RegisteredPipelineStep>();
+    for (const extension of loaded) {
+      for (const definition of extension.pipelineSteps ?? []) {
+        const existing = steps.get(definition.name);
+        if (existing) {
+          problems.push(
+            existing.extension === extension
+              ? `pipeline step "${definition.name}" is listed twice by extension "${extension.name}"`
+              : `pipeline step "${definition.name}" is defined by both "${existing.extension.name}" and "${extension.name}"`,
+          );
+          continue;
+        }
+        if (!definition.name.startsWith(`${extension.name}.`)) {
+          problems.push(
+            `pipeline step "${definition.name}" of extension "${extension.name}" must be named "${extension.name}.<step>"`,
+          );
+        }
+        if (!defined.has(definition.pipeline.name)) {
+          problems.push(
+            `pipeline step "${definition.name}" of extension "${extension.name}" belongs to pipeline "${definition.pipeline.name}", which no loaded extension defines`,
+          );
+        }
+        steps.set(definition.name, { definition, extension });
+      }
+    }
+
+    for (const name of Object.keys(config)) {
+      if (!defined.has(name)) {
+        problems.push(`COORDINATOR_PIPELINES names pipeline "${name}", which no loaded extension defines`);
+      }
+    }
+    for (const [name, { definition, extension }] of defined) {
+      const configured = Object.hasOwn(config, name) ? config[name] : undefined;
+      const list = configured ?? definition.defaultSteps;
+      // Say where the list came from, so the operator knows whether to fix config or code.
+      const source = configured
+        ? `COORDINATOR_PIPELINES["${name}"] names`
+        : `pipeline "${name}" of extension "${extension.name}" has default`;
+      if (!list.length) {
+        problems.push(
+          configured
+            ? `COORDINATOR_PIPELINES["${name}"] is empty; a pipeline needs at least one step`
+            : `pipeline "${name}" of extension "${extension.name}" has no steps; give it defaultSteps or a list in COORDINATOR_PIPELINES`,
+        );
+        continue;
+      }
+      const resolved: RegisteredPipelineStep[] = [];
+      for (const [index, stepName] of list.entries()) {
+        const step = steps.get(stepName);
+        if (list.indexOf(stepName) !== index) problems.push(`${source} step "${stepName}" twice`);
+        else if (!step) problems.push(`${source} step "${stepName}", which no loaded extension defines`);
+        else if (step.definition.pipeline.name !== name) {
+          problems.push(`${source} step "${stepName}", which belongs to pipeline "${step.definition.pipeline.name}"`);
+        } else resolved.push(step);
+      }
+      this.pipelines.set(name, Object.freeze({ definition, extension, steps: Object.freeze(resolved) }));
     }
   }
 }

@@ -38,3 +38,6 @@ export type { TaskTransport } from './task-transport.js';
 export { BullMqTransport, type BullMqTransportOptions } from './bullmq-transport.js';
 export { createExtensionModule, type ExtensionModuleRole } from './extension-module.js';
 export { runUntilSignal } from './run-until-signal.js';
+export { parsePipelineConfig, type PipelineConfig } from './pipeline-config.js';
+export { PipelineRunner } from './pipeline-runner.js';
+export type { RegisteredPipeline, RegisteredPipelineStep } from './extension-registry.js';

@@ -5,6 +5,7 @@ import {
   ExtensionRegistry,
   InlineTransport,
   ObserverList,
+  type PipelineConfig,
   type TaskObserver,
   type TaskTransport,
   type WiringOverrides,
@@ -36,6 +37,8 @@ export interface TestCoordinatorOptions {
   /** Environment for the extensions' settings (`ORDERS_OMS_URL`, …). */
   env?: NodeJS.ProcessEnv;
   wiring?: WiringOverrides;
+  /** Step lists per pipeline, as `COORDINATOR_PIPELINES` would give them. */
+  pipelines?: PipelineConfig;
   /** Redis for `mode: 'redis'`; defaults to `REDIS_URL`, which the jest global setup provides. */
   redisUrl?: string;
   observers?: readonly TaskObserver[];
@@ -84,7 +87,7 @@ export interface TestCoordinator {
 export async function startTestCoordinator(options: TestCoordinatorOptions): Promise<TestCoordinator> {
   const mode = options.mode ?? 'inline';
   const env = { ...process.env, ...options.env };
-  const registry = new ExtensionRegistry(options.extensions, options.wiring);
+  const registry = new ExtensionRegistry(options.extensions, options.wiring, options.pipelines);
   const journal = new TaskJournal();
   const observers = new ObserverList([journal, ...(options.observers ?? [])]);
 
