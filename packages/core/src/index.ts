@@ -23,7 +23,7 @@ export {
 } from './contract/define-task.js';
 export { defineSignal, isSignalDefinition, type SignalDefinition, type SignalSpec } from './contract/define-signal.js';
 export { onSignal, type OnSignalOptions, type SignalHandlerBinding } from './contract/on-signal.js';
-export type { EmitOptions, TaskContext, TaskHandler, TaskLogger } from './contract/task-context.js';
+export type { EmitOptions, FollowUpOptions, TaskContext, TaskHandler, TaskLogger } from './contract/task-context.js';
 export {
   TaskDispatcher,
   type DispatchOptions,

@@ -5,12 +5,12 @@ import type { TaskHandler } from './task-context.js';
 
 /**
  * How a failing task is retried. Delays grow as `delayMs * 2^(attempt-1)` for
- * `exponential` backoff; `jitter` spreads them randomly over the lower half so that
- * many tasks failing together do not retry together.
+ * `exponential` backoff, up to `maxDelayMs`; `jitter` spreads them randomly over the
+ * lower half so that many tasks failing together do not retry together.
  *
  * @example
  * ```ts
- * const retry: RetryPolicy = { attempts: 8, backoff: 'exponential', delayMs: 1000, jitter: true };
+ * const retry: RetryPolicy = { attempts: 8, backoff: 'exponential', delayMs: 1000, jitter: true, maxDelayMs: 60_000 };
  * ```
  */
 export interface RetryPolicy {
@@ -20,6 +20,8 @@ export interface RetryPolicy {
   delayMs: number;
   /** `true` is 0.5; a number in 0..1 is the share of the delay that is randomised. */
   jitter: boolean | number;
+  /** Upper bound of one delay, so a long run of failures keeps retrying at a steady pace. */
+  maxDelayMs: number;
 }
 
 /** Retry policy used when a task does not declare one. */
@@ -28,6 +30,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   backoff: 'exponential',
   delayMs: 1000,
   jitter: true,
+  maxDelayMs: 5 * 60_000,
 });
 
 /** Timeout used when a task does not declare one. */

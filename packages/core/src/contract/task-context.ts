@@ -1,4 +1,6 @@
 import type { SignalDefinition } from './define-signal.js';
+import type { TaskDefinition } from './define-task.js';
+import type { TaskReceipt } from './task-dispatcher.js';
 import type { PayloadOf } from './payload-class.js';
 
 /**
@@ -34,6 +36,20 @@ export interface EmitOptions {
 }
 
 /**
+ * Options of {@link TaskContext.dispatch}.
+ *
+ * @example
+ * ```ts
+ * await ctx.dispatch(capturePayment, { orderId, paymentIntentId }, { key: paymentIntentId });
+ * ```
+ */
+export interface FollowUpOptions {
+  /** Distinguishes several follow-ups of the same task by one run. */
+  key?: string;
+  delayMs?: number;
+}
+
+/**
  * What a running task knows about itself, handed to {@link TaskHandler.run}.
  *
  * @example
@@ -63,6 +79,16 @@ export interface TaskContext {
   readonly logger: TaskLogger;
   /** Emits a signal: one job per subscribed handler, enqueued before this resolves. */
   emit<S extends object>(signal: SignalDefinition<S>, payload: PayloadOf<S>, options?: EmitOptions): Promise<void>;
+  /**
+   * Dispatches a follow-up task of this extension, so each downstream effect gets its
+   * own retries. Its id derives from this task and `key`: a retried run does not
+   * dispatch it twice. It inherits this task's correlation id.
+   */
+  dispatch<P extends object>(
+    task: TaskDefinition<P, unknown>,
+    payload: PayloadOf<P>,
+    options?: FollowUpOptions,
+  ): Promise<TaskReceipt>;
 }
 
 /**

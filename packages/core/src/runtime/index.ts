@@ -41,3 +41,4 @@ export { runUntilSignal } from './run-until-signal.js';
 export { parsePipelineConfig, type PipelineConfig } from './pipeline-config.js';
 export { PipelineRunner } from './pipeline-runner.js';
 export type { RegisteredPipeline, RegisteredPipelineStep } from './extension-registry.js';
+export { retryBackoffStrategy, retryDelay, RETRY_BACKOFF_TYPE } from './retry-delay.js';

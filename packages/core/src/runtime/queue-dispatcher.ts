@@ -14,6 +14,7 @@ import { validatePayload } from '../validation/validate-payload.js';
 import type { ExtensionRegistry, RegisteredTask } from './extension-registry.js';
 import type { JobEnvelope, JobMeta } from './job-envelope.js';
 import { payloadFingerprint } from './payload-fingerprint.js';
+import { RETRY_BACKOFF_TYPE } from './retry-delay.js';
 import { derivedTaskId, newTaskId } from './task-id.js';
 import { ObserverList } from './task-observer.js';
 
@@ -164,8 +165,7 @@ function receipt(taskId: string): TaskReceipt {
   return { taskId, statusUrl: `/tasks/${encodeURIComponent(taskId)}` };
 }
 
-/** BullMQ backoff options for a task's retry policy. */
-export function backoffOf(task: TaskDefinition): { type: 'exponential' | 'fixed'; delay: number; jitter: number } {
-  const { backoff, delayMs, jitter } = task.retry;
-  return { type: backoff, delay: delayMs, jitter: jitter === true ? 0.5 : jitter === false ? 0 : jitter };
+/** BullMQ backoff options: computed by the workers' strategy from the task's policy. */
+export function backoffOf(task: TaskDefinition): { type: string; delay: number } {
+  return { type: RETRY_BACKOFF_TYPE, delay: task.retry.delayMs };
 }

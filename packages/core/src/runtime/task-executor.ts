@@ -85,6 +85,12 @@ export class TaskExecutor {
         });
         emitted.push({ signal: signalDefinition.name, taskIds: receipts.map((r) => r.taskId) });
       },
+      dispatch: (followUp, followUpPayload, options = {}) =>
+        this.dispatcher.dispatch(followUp, followUpPayload, {
+          idempotencyKey: `follow-up|${run.taskId}|${options.key ?? ''}`,
+          correlationId: run.data.meta.correlationId,
+          delayMs: options.delayMs,
+        }),
     };
     try {
       const result = await Promise.race([handler.run(payload, ctx), rejectOnAbort(signal)]);
