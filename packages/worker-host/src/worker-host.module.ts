@@ -2,6 +2,7 @@ import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
 import {
   createExtensionModule,
   ObserverList,
+  retryBackoffStrategy,
   PipelineRunner,
   TaskExecutor,
   workerRedisOptions,
@@ -76,7 +77,12 @@ export class WorkerHostModule {
         BullModule.registerQueue(),
       );
       for (const queue of consumers.queues) {
-        providers.push(createQueueProcessor(queue, { concurrency: consumers.concurrency(queue) }));
+        providers.push(
+          createQueueProcessor(queue, {
+            concurrency: consumers.concurrency(queue),
+            settings: { backoffStrategy: retryBackoffStrategy(registry) },
+          }),
+        );
       }
     }
     return {
