@@ -22,3 +22,31 @@ export {
 export { FakeOrderManagement, type FakeOrderManagementOptions, type OmsOrder } from './fakes/fake-order-management.js';
 export { FakeHttpServer, type RecordedCall } from './fakes/fake-http-server.js';
 export { FaultInjector, type FaultPlan } from './fakes/fault-injector.js';
+export {
+  DEFAULT_FAKE_STRIPE_API_KEY,
+  DEFAULT_FAKE_WEBHOOK_SECRET,
+  FakePaymentProvider,
+  type CallFilter,
+  type FakePaymentProviderOptions,
+} from './fakes/fake-payment-provider.js';
+export type {
+  FakeCharge,
+  FakePaymentIntent,
+  FakePaymentIntentStatus,
+  FakeRefund,
+  FakeStripeEvent,
+  FakeStripeEventType,
+  StripeMetadata,
+} from './fakes/stripe-objects.js';
+export type { StripeErrorObject, StripeErrorType } from './fakes/stripe-errors.js';
+export { TEST_PAYMENT_METHODS, type TestCardOutcome } from './fakes/test-payment-methods.js';
+export {
+  WebhookSender,
+  type WebhookDelivery,
+  type WebhookEvent,
+  type WebhookRetryOptions,
+  type WebhookSenderOptions,
+} from './fakes/webhook-sender.js';
+export { signWebhookPayload } from './fakes/webhook-signature.js';
+export { FormBodyError, parseFormBody, type FormRecord, type FormValue } from './fakes/form-body.js';
+export type { FallbackReason } from './fakes/fake-http-server.js';

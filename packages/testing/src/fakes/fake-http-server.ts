@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CallLedger, type RecordedCall, type WaitForCallsOptions } from './call-ledger.js';
 import { addControlRoutes } from './control-routes.js';
 import { FaultInjector } from './fault-injector.js';
-import { DEFAULT_BODY_LIMIT_BYTES, readJsonBody, type JsonBodyResult } from './json-body.js';
+import { DEFAULT_BODY_LIMIT_BYTES, type JsonBodyResult } from './json-body.js';
 import { listenOnLoopback, type LoopbackListener } from './loopback-listener.js';
 import { flattenHeaders, sendReply } from './node-http-adapter.js';
+import { readRequestBody } from './request-body.js';
 import {
   RouteTable,
   type FakeReply,
@@ -34,7 +35,23 @@ export interface FakeHttpServerOptions {
   faults?: FaultInjector;
   /** Largest JSON body accepted; larger bodies get 413. Defaults to 1 MiB. */
   bodyLimitBytes?: number;
+  /**
+   * Also parse `application/x-www-form-urlencoded` bodies (bracket notation, see
+   * `parseFormBody`), for fakes of APIs such as Stripe's. Other bodies stay JSON.
+   */
+  acceptFormBodies?: boolean;
 }
+
+/**
+ * Why the base answered a call itself rather than a route handler; see
+ * {@link FakeHttpServer.fallbackReply}.
+ *
+ * @example
+ * ```ts
+ * const reason: FallbackReason = 'fault'; // the fault injector failed the call
+ * ```
+ */
+export type FallbackReason = 'fault' | 'not_found' | 'method_not_allowed' | 'bad_body' | 'handler_error';
 
 /**
  * Events of a fake: `call` fires with each call as it enters the ledger.
@@ -78,6 +95,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
   /** Fault plan consulted for every non-control call. */
   readonly faults: FaultInjector;
   private readonly bodyLimitBytes: number;
+  private readonly acceptFormBodies: boolean;
   private readonly routes = new RouteTable();
   private readonly ledger: CallLedger;
   private listener: LoopbackListener | undefined;
@@ -88,6 +106,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     this.name = options.name ?? 'fake';
     this.faults = options.faults ?? new FaultInjector();
     this.bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    this.acceptFormBodies = options.acceptFormBodies ?? false;
     // Announced on the fake itself, so `on('call')` listeners and waits share one stream.
     this.ledger = new CallLedger(this.name, this);
     addControlRoutes(this.routes, { name: this.name, faults: this.faults, ledger: this.ledger });
@@ -205,6 +224,22 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     this.routes.add(method, pattern, handler, options);
   }
 
+  /**
+   * Shapes the replies the base makes itself (injected failures, 404, 405, unreadable
+   * bodies, a handler that threw) for non-control routes. The default keeps them as
+   * they are; a fake of a real API overrides it so clients see that API's error format.
+   *
+   * @example
+   * ```ts
+   * protected override fallbackReply(reason: FallbackReason, reply: FakeReply): FakeReply {
+   *   return { ...reply, body: { error: { type: 'api_error', message: reason } } };
+   * }
+   * ```
+   */
+  protected fallbackReply(_reason: FallbackReason, reply: FakeReply): FakeReply {
+    return reply;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const at = new Date().toISOString();
@@ -212,7 +247,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const path = url.pathname;
     const headers = flattenHeaders(req);
-    const parsed = await readJsonBody(req, this.bodyLimitBytes);
+    const parsed = await readRequestBody(req, this.bodyLimitBytes, { form: this.acceptFormBodies });
     const body = parsed.ok ? parsed.body : undefined;
     const routed = this.routes.find(method, path);
 
@@ -246,7 +281,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     }
     if (verdict === 'fail') {
       const status = this.faults.failStatus;
-      sendReply(res, { status, body: { error: 'injected_fault', status } });
+      sendReply(res, this.fallbackReply('fault', { status, body: { error: 'injected_fault', status } }));
       record({ status, fault: 'fail' });
       return;
     }
@@ -261,20 +296,20 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     routed: RouteMatch | undefined,
     request: Omit<FakeRequest, 'params'>,
   ): Promise<FakeReply> {
-    if (!parsed.ok) return parsed.reply;
+    if (!parsed.ok) return this.fallbackReply('bad_body', parsed.reply);
     if (!routed) {
       return this.routes.hasPath(request.path)
-        ? { status: 405, body: { error: 'method_not_allowed' } }
-        : { status: 404, body: { error: 'not_found' } };
+        ? this.fallbackReply('method_not_allowed', { status: 405, body: { error: 'method_not_allowed' } })
+        : this.fallbackReply('not_found', { status: 404, body: { error: 'not_found' } });
     }
     try {
       return await routed.route.handler({ ...request, params: routed.params });
     } catch (err) {
       // Answered and recorded like any call, so a broken handler shows up in the ledger.
-      return {
+      return this.fallbackReply('handler_error', {
         status: 500,
         body: { error: 'internal_error', message: err instanceof Error ? err.message : String(err) },
-      };
+      });
     }
   }
 }

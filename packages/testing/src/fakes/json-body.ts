@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readRawBody } from './raw-body.js';
 import type { FakeReply } from './route-table.js';
 
 /**
@@ -34,18 +35,23 @@ export type JsonBodyResult = { ok: true; body: unknown } | { ok: false; reply: F
  * ```
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<JsonBodyResult> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Keep draining past the limit so the keep-alive connection stays usable for the 413.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  if (size > limit)
-    return { ok: false, reply: { status: 413, body: { error: 'payload_too_large', limitBytes: limit } } };
-  if (size === 0) return { ok: true, body: undefined };
+  const read = await readRawBody(req, limit);
+  return read.ok ? parseJsonBody(read.raw) : read;
+}
+
+/**
+ * Parses bytes already read as JSON: undefined for an empty body, 400 `invalid_json`
+ * when they do not parse.
+ *
+ * @example
+ * ```ts
+ * parseJsonBody(Buffer.from('{"a":1}')); // { ok: true, body: { a: 1 } }
+ * ```
+ */
+export function parseJsonBody(raw: Buffer): JsonBodyResult {
+  if (raw.length === 0) return { ok: true, body: undefined };
   try {
-    return { ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
+    return { ok: true, body: JSON.parse(raw.toString('utf8')) as unknown };
   } catch {
     return { ok: false, reply: { status: 400, body: { error: 'invalid_json' } } };
   }

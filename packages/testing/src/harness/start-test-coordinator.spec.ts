@@ -1,7 +1,7 @@
 import type { TaskReceipt, TaskStatus } from '@coordinator/core';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
-import { probeExtension, probeTask, rejectTask, stuckTask } from './fixtures/probe-extension.js';
+import { chainTask, probeExtension, probeTask, rejectTask, stuckTask } from './fixtures/probe-extension.js';
 import { startTestCoordinator, type TestCoordinator, type TestMode } from './start-test-coordinator.js';
 
 describe.each<TestMode>(['inline', 'redis'])('startTestCoordinator in %s mode', (mode) => {
@@ -142,6 +142,20 @@ describe.each<TestMode>(['inline', 'redis'])('startTestCoordinator in %s mode', 
     ]);
     expect(listed[0]!.taskId).toBe(receipt.taskId);
     expect(await coordinator.statuses.listByCorrelation('probe-none')).toEqual([]);
+  });
+
+  it('dispatches a follow-up task once even when the dispatching task is retried', async () => {
+    await start();
+    const receipt = await coordinator.dispatcher.dispatch(chainTask, { label: 'm' }, { correlationId: 'probe-m' });
+    await coordinator.waitForIdle();
+    const chain = await coordinator.status(receipt.taskId);
+    expect(chain).toMatchObject({ state: 'completed', attemptsMade: 2 });
+    expect(coordinator.journal.completed('probe.react')).toHaveLength(1);
+    expect(await coordinator.status(chain!.result as string)).toMatchObject({
+      state: 'completed',
+      result: 'reacted to m-next',
+      correlationId: 'probe-m',
+    });
   });
 
   it('answers 404 for an unknown task id', async () => {

@@ -10,7 +10,8 @@ import type { ObservedJob, TaskObserver } from '@coordinator/core/runtime';
  */
 export type JournalEntry =
   | { at: number; type: 'dispatched'; task: string; taskId: string }
-  | { at: number; type: 'started' | 'completed'; task: string; taskId: string; attempt: number; result?: unknown }
+  | { at: number; type: 'started'; task: string; taskId: string; attempt: number }
+  | { at: number; type: 'completed'; task: string; taskId: string; attempt: number; result: unknown }
   | { at: number; type: 'failed'; task: string; taskId: string; attempt: number; reason: string; willRetry: boolean }
   | { at: number; type: 'signal'; signal: string; fromTaskId?: string; taskIds: readonly string[] };
 
