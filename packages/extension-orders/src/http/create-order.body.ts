@@ -1,5 +1,14 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { OrderLine } from '../order-line.dto.js';
 
 /**
@@ -24,4 +33,12 @@ export class CreateOrderBody {
   @ValidateNested({ each: true })
   @Type(() => OrderLine)
   lines!: OrderLine[];
+
+  /**
+   * The payment method the customer chose, as the payment provider's token (`pm_…`).
+   * Card data never passes through the coordinator: only the provider's token does.
+   */
+  @IsOptional()
+  @Matches(/^pm_[A-Za-z0-9_]{1,64}$/, { message: 'paymentMethod must be a payment provider token like pm_card_visa' })
+  paymentMethod?: string;
 }

@@ -1,5 +1,5 @@
 import { defineSignal } from '@coordinator/core';
-import { IsInt, IsString, IsUUID, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
 
 /**
  * Payload of `order.placed`: the order-management service has the order.
@@ -26,6 +26,11 @@ export class OrderPlaced {
 
   @Matches(/^[A-Z]{3}$/)
   currency!: string;
+
+  /** The provider token of the customer's payment method, when the order named one. */
+  @IsOptional()
+  @Matches(/^pm_[A-Za-z0-9_]{1,64}$/)
+  paymentMethod?: string;
 }
 
 /** Emitted once the order-management service has created the order. */
