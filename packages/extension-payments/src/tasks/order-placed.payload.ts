@@ -1,4 +1,4 @@
-import { IsInt, IsString, IsUUID, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
 
 /**
  * What payments needs from `order.placed`. Declared here, not imported: extensions
@@ -25,4 +25,8 @@ export class OrderPlacedPayload {
 
   @Matches(/^[A-Z]{3}$/)
   currency!: string;
+
+  @IsOptional()
+  @Matches(/^pm_[A-Za-z0-9_]{1,64}$/)
+  paymentMethod?: string;
 }

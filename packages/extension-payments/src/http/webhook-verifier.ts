@@ -1,0 +1,41 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import Stripe from 'stripe';
+import { PaymentsSettings } from '../payments.settings.js';
+
+/** How far a signature's timestamp may be from now, in the past or the future. */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * Checks a provider webhook with the official Stripe library: HMAC-SHA256 over
+ * `t.rawBody` with the endpoint secret, any of several `v1` signatures, and a
+ * timestamp within the tolerance. Stripe's library bounds only the past; a timestamp
+ * from the future is refused here too, so a captured request cannot be replayed later.
+ */
+@Injectable()
+export class WebhookVerifier {
+  // Verification is local computation; the key is never used for a request.
+  private readonly stripe = new Stripe('sk_verify_only', { telemetry: false });
+
+  constructor(private readonly settings: PaymentsSettings) {}
+
+  verify(rawBody: Buffer | undefined, header: string | undefined, now = Date.now()): Stripe.Event {
+    if (!rawBody || rawBody.length === 0) throw new BadRequestException(['webhook body is empty']);
+    if (!header) throw new BadRequestException(['Stripe-Signature header is missing']);
+    const timestamp = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
+    if (Number.isFinite(timestamp) && timestamp - Math.floor(now / 1000) > SIGNATURE_TOLERANCE_SECONDS) {
+      throw new BadRequestException(['Stripe-Signature timestamp is in the future']);
+    }
+    try {
+      return this.stripe.webhooks.constructEvent(
+        rawBody,
+        header,
+        this.settings.PAYMENTS_STRIPE_WEBHOOK_SECRET,
+        SIGNATURE_TOLERANCE_SECONDS,
+        undefined,
+        now,
+      );
+    } catch (error) {
+      throw new BadRequestException([`Stripe-Signature rejected: ${(error as Error).message}`]);
+    }
+  }
+}

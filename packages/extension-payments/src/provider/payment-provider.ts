@@ -1,0 +1,101 @@
+import type { TaskContext } from '@coordinator/core';
+import { Injectable } from '@nestjs/common';
+import type Stripe from 'stripe';
+import { PaymentsSettings } from '../payments.settings.js';
+import { providerFailure } from './provider-errors.js';
+import { createStripe } from './stripe-factory.js';
+
+/**
+ * The payment provider, through the official Stripe client. Every call that has an
+ * effect carries a key derived from the order and the step (`payment-<order>-<step>`):
+ * a retried task replays the stored answer instead of charging or refunding again.
+ */
+@Injectable()
+export class PaymentProvider {
+  private readonly stripe: Stripe;
+
+  constructor(settings: PaymentsSettings) {
+    this.stripe = createStripe(
+      settings.PAYMENTS_PROVIDER_API_KEY,
+      settings.PAYMENTS_PROVIDER_URL,
+      settings.PAYMENTS_PROVIDER_TIMEOUT_MS,
+    );
+  }
+
+  /** Creates and confirms a payment intent to be captured separately. */
+  createIntent(
+    order: { orderId: string; amount: number; currency: string; paymentMethod: string },
+    ctx: Pick<TaskContext, 'signal'>,
+  ): Promise<Stripe.PaymentIntent> {
+    return this.call('create the payment intent', ctx, () =>
+      this.stripe.paymentIntents.create(
+        {
+          amount: order.amount,
+          currency: order.currency.toLowerCase(),
+          capture_method: 'manual',
+          confirm: true,
+          payment_method: order.paymentMethod,
+          // Server-side confirmation: no redirect-based methods, so no return_url is needed.
+          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          metadata: { orderId: order.orderId },
+        },
+        { idempotencyKey: `payment-${order.orderId}-intent` },
+      ),
+    );
+  }
+
+  capture(intentId: string, orderId: string, ctx: Pick<TaskContext, 'signal'>): Promise<Stripe.PaymentIntent> {
+    return this.call('capture the payment', ctx, () =>
+      this.stripe.paymentIntents.capture(intentId, {}, { idempotencyKey: `payment-${orderId}-capture` }),
+    );
+  }
+
+  refund(intentId: string, orderId: string, ctx: Pick<TaskContext, 'signal'>): Promise<Stripe.Refund> {
+    return this.call('refund the payment', ctx, () =>
+      this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `payment-${orderId}-refund` }),
+    );
+  }
+
+  /** A payment intent with its latest charge expanded (for the refunded amount). */
+  retrieveWithCharge(intentId: string, ctx: Pick<TaskContext, 'signal'>): Promise<Stripe.PaymentIntent> {
+    return this.call('read the payment intent', ctx, () =>
+      this.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] }),
+    );
+  }
+
+  /**
+   * The order's payment intent: read by id when the caller knows it, else found by the
+   * order id stored in its metadata (the provider's search is eventually consistent).
+   */
+  async findIntent(
+    orderId: string,
+    ctx: Pick<TaskContext, 'signal'>,
+    knownId?: string,
+  ): Promise<Stripe.PaymentIntent | undefined> {
+    if (knownId) {
+      return this.call('read the payment intent', ctx, () => this.stripe.paymentIntents.retrieve(knownId));
+    }
+    const found = await this.call('find the payment intent', ctx, () =>
+      this.stripe.paymentIntents.search({ query: `metadata['orderId']:'${orderId.replace(/'/g, '')}'`, limit: 1 }),
+    );
+    return found.data[0];
+  }
+
+  /** Stripe's client takes no AbortSignal: race it, so a task timeout ends the wait. */
+  private async call<T>(operation: string, ctx: Pick<TaskContext, 'signal'>, request: () => Promise<T>): Promise<T> {
+    ctx.signal.throwIfAborted();
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(ctx.signal.reason);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([request(), aborted]);
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      throw providerFailure(operation, error);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort!);
+    }
+  }
+}

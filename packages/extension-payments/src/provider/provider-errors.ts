@@ -1,0 +1,32 @@
+import { PermanentError, RetryableError } from '@coordinator/core';
+import Stripe from 'stripe';
+
+/**
+ * The provider declined the payment (a card error). A business outcome, not a fault:
+ * the provider also reports it by webhook, which emits `payment.failed`.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof PaymentDeclinedError) return { status: 'declined' }; }
+ * ```
+ */
+export class PaymentDeclinedError extends PermanentError {}
+
+/**
+ * What a failed provider call means for the task: network trouble, rate limits and the
+ * provider's own errors retry; a request the provider refuses as invalid (or a reused
+ * idempotency key) does not.
+ */
+export function providerFailure(operation: string, error: unknown): Error {
+  const message = `payment provider: ${operation} failed: ${(error as Error).message}`;
+  if (error instanceof Stripe.errors.StripeCardError) return new PaymentDeclinedError(message, { cause: error });
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError ||
+    error instanceof Stripe.errors.StripeIdempotencyError ||
+    error instanceof Stripe.errors.StripeAuthenticationError ||
+    error instanceof Stripe.errors.StripePermissionError
+  ) {
+    return new PermanentError(message, { cause: error });
+  }
+  return new RetryableError(message, { cause: error });
+}

@@ -1,0 +1,19 @@
+import Stripe from 'stripe';
+
+/**
+ * A Stripe client aimed at `baseUrl`. The package's own retries are off: they would
+ * reuse one random idempotency key per call, while the coordinator's tasks retry with
+ * their own deterministic keys, so a retried task never charges twice.
+ */
+export function createStripe(apiKey: string, baseUrl: string, timeoutMs: number): Stripe {
+  const url = new URL(baseUrl);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return new Stripe(apiKey, {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443,
+    protocol,
+    maxNetworkRetries: 0,
+    timeout: timeoutMs,
+    telemetry: false,
+  });
+}
