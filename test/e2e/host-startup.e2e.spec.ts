@@ -29,6 +29,9 @@ describe('host startup refusals', () => {
     REDIS_URL: process.env.REDIS_URL!,
     COORDINATOR_EXTENSIONS: extensions,
     ORDERS_OMS_URL: 'http://127.0.0.1:9',
+    PAYMENTS_PROVIDER_URL: 'http://127.0.0.1:9',
+    PAYMENTS_PROVIDER_API_KEY: 'sk_test_unused',
+    PAYMENTS_STRIPE_WEBHOOK_SECRET: 'whsec_unused',
   });
 
   it('names a bad environment variable', async () => {

@@ -1,0 +1,90 @@
+/*
+ * The deployment as operators run it: Redis, the api-host and the worker-host as
+ * separate OS processes started from their built bins, with the extensions resolved
+ * from the repository root. The downstream fakes run in the test process so tests can
+ * read their ledgers and inject faults.
+ */
+import { FakeOrderManagement, FakePaymentProvider, startHostProcess, type HostProcess } from '@coordinator/testing';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error -- plain JS helper shared with the make targets; it has no type declarations.
+import { startRedis } from '../../../scripts/redis.mjs';
+
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface RedisHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface Deployment {
+  redis: RedisHandle;
+  oms: FakeOrderManagement;
+  provider: FakePaymentProvider;
+  api: HostProcess;
+  worker: HostProcess;
+  env: NodeJS.ProcessEnv;
+  /** Starts a (new) worker host process with the deployment's environment. */
+  startWorker(extra?: NodeJS.ProcessEnv): Promise<HostProcess>;
+  stop(): Promise<void>;
+}
+
+/** Starts everything; `redis` is the deployment's own, so a test may stop it. */
+export async function startDeployment(extraEnv: NodeJS.ProcessEnv = {}): Promise<Deployment> {
+  const redis = (await startRedis()) as RedisHandle;
+  const oms = new FakeOrderManagement();
+  const provider = new FakePaymentProvider({ webhookRetry: { attempts: 8, baseDelayMs: 100 } });
+  await Promise.all([oms.start(), provider.start()]);
+  const env: NodeJS.ProcessEnv = {
+    REDIS_URL: redis.url,
+    COORDINATOR_EXTENSIONS: '@coordinator/extension-orders,@coordinator/extension-payments',
+    ORDERS_OMS_URL: oms.url,
+    PAYMENTS_PROVIDER_URL: provider.url,
+    PAYMENTS_PROVIDER_API_KEY: provider.apiKey,
+    PAYMENTS_STRIPE_WEBHOOK_SECRET: provider.webhookSecret,
+    PAYMENTS_DEFAULT_PAYMENT_METHOD: 'pm_card_visa',
+    SHUTDOWN_GRACE_MS: '10000',
+    ...extraEnv,
+  };
+  const startWorker = (extra: NodeJS.ProcessEnv = {}) =>
+    startHostProcess('worker', { env: { ...env, ...extra }, cwd: repoRoot });
+  const [api, worker] = await Promise.all([startHostProcess('api', { env, cwd: repoRoot }), startWorker()]);
+  provider.setWebhookUrl(`${api.url}/payments/webhooks/stripe`);
+  const deployment: Deployment = {
+    redis,
+    oms,
+    provider,
+    api,
+    worker,
+    env,
+    startWorker,
+    stop: async () => {
+      await Promise.all([deployment.api.stop(), deployment.worker.stop()]);
+      await Promise.all([oms.close(), provider.close()]);
+      await redis.stop();
+    },
+  };
+  return deployment;
+}
+
+/** Polls `read` every `intervalMs` until `done` holds, or fails with the last value seen. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  {
+    timeoutMs = 15_000,
+    intervalMs = 50,
+    what = 'condition',
+    show = (value: T): unknown => value,
+  }: { timeoutMs?: number; intervalMs?: number; what?: string; show?: (value: T) => unknown } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (done(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(
+    `${what} not reached within ${timeoutMs} ms; last value: ${JSON.stringify(show(last as T))?.slice(0, 3_000)}`,
+  );
+}
