@@ -1,12 +1,4 @@
-import {
-  BullMqTransport,
-  ExtensionRegistry,
-  loadExtensions,
-  loadSettings,
-  parseExtensionList,
-  parsePipelineConfig,
-  parseWiringOverrides,
-} from '@coordinator/core/runtime';
+import { BullMqTransport, loadRegistry, loadSettings } from '@coordinator/core/runtime';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiHostSettings } from './api-host.settings.js';
@@ -43,12 +35,9 @@ export interface RunningApiHost {
 export async function startApiHost(options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunningApiHost> {
   const env = options.env ?? process.env;
   const settings = loadSettings(ApiHostSettings, env);
-  const extensions = await loadExtensions(parseExtensionList(settings.COORDINATOR_EXTENSIONS), options.cwd);
-  const registry = new ExtensionRegistry(
-    extensions,
-    parseWiringOverrides(settings.COORDINATOR_WIRING),
-    parsePipelineConfig(settings.COORDINATOR_PIPELINES),
-  );
+  const logger = new Logger('ApiHost');
+  const registry = await loadRegistry(settings, { cwd: options.cwd, warn: (message) => logger.warn(message) });
+  const extensions = registry.extensions;
   const transport = new BullMqTransport(registry, {
     redisUrl: settings.REDIS_URL,
     prefix: settings.COORDINATOR_PREFIX,
@@ -58,9 +47,7 @@ export async function startApiHost(options: { env?: NodeJS.ProcessEnv; cwd?: str
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : settings.PORT;
   const url = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
-  new Logger('ApiHost').log(
-    `listening on ${url} with extensions ${extensions.map((e) => `${e.name}@${e.version}`).join(', ')}`,
-  );
+  logger.log(`listening on ${url} with extensions ${extensions.map((e) => `${e.name}@${e.version}`).join(', ')}`);
   let closing: Promise<void> | undefined;
   return {
     app,

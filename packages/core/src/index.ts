@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 export { CONTRACT_VERSION } from './contract/contract-version.js';
+export { CORE_VERSION } from './contract/core-version.js';
 export { defineExtension, isExtension, type Extension, type ExtensionSpec } from './contract/define-extension.js';
 export {
   defineTask,

@@ -45,6 +45,8 @@ export { submitOrder, type SubmitOrderResult } from './tasks/submit-order.task.j
 export default defineExtension({
   name: 'orders',
   version,
+  // Released in lockstep with core (one version for all packages).
+  coreRange: `^${version}`,
   settings: OrdersSettings,
   controllers: [OrdersController],
   workerProviders: [OmsClient],

@@ -50,6 +50,8 @@ export { SIGNATURE_TOLERANCE_SECONDS } from './http/webhook-verifier.js';
 export default defineExtension({
   name: 'payments',
   version,
+  // Released in lockstep with core (one version for all packages).
+  coreRange: `^${version}`,
   settings: PaymentsSettings,
   controllers: [WebhooksController, ReceiptController],
   // The provider client is in both hosts: the receipt pipeline asks it within a request.

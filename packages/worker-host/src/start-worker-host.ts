@@ -1,12 +1,4 @@
-import {
-  BullMqTransport,
-  ExtensionRegistry,
-  loadExtensions,
-  loadSettings,
-  parseExtensionList,
-  parsePipelineConfig,
-  parseWiringOverrides,
-} from '@coordinator/core/runtime';
+import { BullMqTransport, loadRegistry, loadSettings } from '@coordinator/core/runtime';
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { createWorkerHost, type WorkerHost } from './create-worker-host.js';
@@ -45,12 +37,9 @@ export async function startWorkerHost(
 ): Promise<RunningWorkerHost> {
   const env = options.env ?? process.env;
   const settings = loadSettings(WorkerHostSettings, env);
-  const extensions = await loadExtensions(parseExtensionList(settings.COORDINATOR_EXTENSIONS), options.cwd);
-  const registry = new ExtensionRegistry(
-    extensions,
-    parseWiringOverrides(settings.COORDINATOR_WIRING),
-    parsePipelineConfig(settings.COORDINATOR_PIPELINES),
-  );
+  const logger = new Logger('WorkerHost');
+  const registry = await loadRegistry(settings, { cwd: options.cwd, warn: (message) => logger.warn(message) });
+  const extensions = registry.extensions;
   const queues = selectQueues(registry.queues(), settings.COORDINATOR_QUEUES);
   await assertNoEviction(settings.REDIS_URL);
 
@@ -84,7 +73,7 @@ export async function startWorkerHost(
   const address = health.address();
   const port = typeof address === 'object' && address ? address.port : settings.HEALTH_PORT;
   const healthUrl = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
-  new Logger('WorkerHost').log(
+  logger.log(
     `consuming ${queues.map((q) => `${q}×${concurrencyOf(settings.COORDINATOR_CONCURRENCY, q)}`).join(', ')}; health on ${healthUrl}`,
   );
   let closing: Promise<void> | undefined;

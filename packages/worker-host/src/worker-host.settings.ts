@@ -33,6 +33,11 @@ export class WorkerHostSettings {
   @IsString()
   COORDINATOR_WIRING?: string;
 
+  /** Comma-separated extension names to load even though their `coreRange` excludes this core. */
+  @IsOptional()
+  @IsString()
+  COORDINATOR_ALLOW_INCOMPATIBLE?: string;
+
   /** JSON step lists per pipeline, replacing their defaultSteps: `{"payments.receipt": ["payments.find-intent"]}`. */
   @IsOptional()
   @IsString()

@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { validRange } from 'semver';
 import { CONTRACT_VERSION, EXTENSION_BRAND } from './contract-version.js';
 import type { PipelineDefinition } from './define-pipeline.js';
 import type { PipelineStepDefinition } from './define-pipeline-step.js';
@@ -19,6 +20,12 @@ export interface ExtensionSpec {
   name: string;
   /** The extension package's version; stamped on every job it enqueues. */
   version: string;
+  /**
+   * The `@coordinator/core` versions the extension works with, as a semver range
+   * (`^1.2.0`). Hosts running another core refuse to load it, naming both versions,
+   * unless the deployment overrides that for this extension.
+   */
+  coreRange?: string;
   /** HTTP controllers, mounted by the API host only. */
   controllers?: readonly Type[];
   /** Providers both hosts create (controllers and handlers may inject them). */
@@ -59,6 +66,7 @@ export interface Extension {
   readonly contractVersion: number;
   readonly name: string;
   readonly version: string;
+  readonly coreRange: string | undefined;
   readonly controllers: readonly Type[];
   readonly providers: readonly Provider[];
   readonly workerProviders: readonly Provider[];
@@ -99,11 +107,15 @@ export function defineExtension(spec: ExtensionSpec): Extension {
   if (typeof spec.version !== 'string' || spec.version === '') {
     throw new TypeError(`extension ${spec.name}: version is required (use the package.json version)`);
   }
+  if (spec.coreRange !== undefined && validRange(spec.coreRange) === null) {
+    throw new TypeError(`extension ${spec.name}: coreRange "${spec.coreRange}" is not a semver range`);
+  }
   return Object.freeze({
     [EXTENSION_BRAND]: true as const,
     contractVersion: CONTRACT_VERSION,
     name: spec.name,
     version: spec.version,
+    coreRange: spec.coreRange,
     controllers: Object.freeze([...(spec.controllers ?? [])]),
     providers: Object.freeze([...(spec.providers ?? [])]),
     workerProviders: Object.freeze([...(spec.workerProviders ?? [])]),

@@ -91,6 +91,35 @@ describe('ExtensionRegistry', () => {
     ]);
   });
 
+  it('refuses an extension whose coreRange excludes this core, naming both versions, unless overridden', () => {
+    const picky = defineExtension({ name: 'picky', version: '3.1.0', coreRange: '^9.0.0' });
+    expect(problemsOf(() => new ExtensionRegistry([picky], {}, {}, { coreVersion: '1.4.0' }))).toEqual([
+      'extension "picky" 3.1.0 supports @coordinator/core ^9.0.0; this host runs 1.4.0 (set COORDINATOR_ALLOW_INCOMPATIBLE=picky to load it anyway)',
+    ]);
+    const warnings: string[] = [];
+    const registry = new ExtensionRegistry(
+      [picky],
+      {},
+      {},
+      {
+        coreVersion: '1.4.0',
+        allowIncompatible: ['picky'],
+        warn: (message) => warnings.push(message),
+      },
+    );
+    expect(registry.extensions).toEqual([picky]);
+    expect(warnings).toEqual([
+      'extension "picky" 3.1.0 supports @coordinator/core ^9.0.0; this host runs 1.4.0: loading it anyway because COORDINATOR_ALLOW_INCOMPATIBLE names it',
+    ]);
+    expect(problemsOf(() => new ExtensionRegistry([a, b], {}, {}, { allowIncompatible: ['ghost'] }))).toEqual([
+      'COORDINATOR_ALLOW_INCOMPATIBLE names "ghost", which is not a loaded extension',
+    ]);
+    expect(() => new ExtensionRegistry([picky], {}, {}, { coreVersion: '9.2.0' })).not.toThrow();
+    expect(() => defineExtension({ name: 'odd', version: '1.0.0', coreRange: 'soon' })).toThrow(
+      'coreRange "soon" is not a semver range',
+    );
+  });
+
   it('refuses the same extension loaded twice', () => {
     expect(problemsOf(() => new ExtensionRegistry([a, b, a]))).toContain('extension "a" is loaded twice');
   });

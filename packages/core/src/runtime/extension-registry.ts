@@ -1,4 +1,6 @@
+import { satisfies } from 'semver';
 import { CONTRACT_VERSION } from '../contract/contract-version.js';
+import { CORE_VERSION } from '../contract/core-version.js';
 import type { Extension } from '../contract/define-extension.js';
 import type { PipelineDefinition } from '../contract/define-pipeline.js';
 import type { PipelineStepDefinition } from '../contract/define-pipeline-step.js';
@@ -51,6 +53,46 @@ export class ExtensionLoadError extends Error {
  * Both hosts build the same registry from the same configuration, so what the API
  * enqueues is what the workers expect.
  */
+/**
+ * Refuses extensions made for another core, naming both versions, unless the deployment
+ * lists them in `COORDINATOR_ALLOW_INCOMPATIBLE` (then it warns, loudly, once each).
+ */
+function checkCompatibility(extensions: readonly Extension[], options: CompatibilityOptions, problems: string[]): void {
+  const coreVersion = options.coreVersion ?? CORE_VERSION;
+  const allowed = new Set(options.allowIncompatible ?? []);
+  for (const extension of extensions) {
+    const range = extension.coreRange;
+    if (range === undefined || satisfies(coreVersion, range, { includePrerelease: true })) continue;
+    const mismatch = `extension "${extension.name}" ${extension.version} supports @coordinator/core ${range}; this host runs ${coreVersion}`;
+    if (allowed.has(extension.name)) {
+      options.warn?.(`${mismatch}: loading it anyway because COORDINATOR_ALLOW_INCOMPATIBLE names it`);
+    } else {
+      problems.push(`${mismatch} (set COORDINATOR_ALLOW_INCOMPATIBLE=${extension.name} to load it anyway)`);
+    }
+  }
+  for (const name of allowed) {
+    if (!extensions.some((e) => e.name === name)) {
+      problems.push(`COORDINATOR_ALLOW_INCOMPATIBLE names "${name}", which is not a loaded extension`);
+    }
+  }
+}
+
+/**
+ * How the registry treats extensions declaring a `coreRange` this core is not in.
+ *
+ * @example
+ * ```ts
+ * new ExtensionRegistry(extensions, {}, {}, { allowIncompatible: ['loyalty'], warn: (m) => logger.warn(m) });
+ * ```
+ */
+export interface CompatibilityOptions {
+  /** Extension names to load anyway (`COORDINATOR_ALLOW_INCOMPATIBLE`); each is warned about. */
+  allowIncompatible?: readonly string[];
+  warn?: (message: string) => void;
+  /** The core version to check against; this package's own by default. */
+  coreVersion?: string;
+}
+
 export class ExtensionRegistry {
   readonly extensions: readonly Extension[];
   private readonly tasks = new Map<string, RegisteredTask>();
@@ -59,9 +101,15 @@ export class ExtensionRegistry {
   private readonly queueNames = new Set<string>();
   private readonly pipelines = new Map<string, RegisteredPipeline>();
 
-  constructor(extensions: readonly Extension[], overrides: WiringOverrides = {}, pipelineConfig: PipelineConfig = {}) {
+  constructor(
+    extensions: readonly Extension[],
+    overrides: WiringOverrides = {},
+    pipelineConfig: PipelineConfig = {},
+    compatibility: CompatibilityOptions = {},
+  ) {
     this.extensions = extensions;
     const problems: string[] = [];
+    checkCompatibility(extensions, compatibility, problems);
     this.registerExtensions(extensions, problems);
     this.registerHandlers(extensions, overrides, problems);
     this.registerPipelines(extensions, pipelineConfig, problems);

@@ -9,6 +9,7 @@ export { loadExtensions, parseExtensionList } from './extension-loader.js';
 export {
   ExtensionLoadError,
   ExtensionRegistry,
+  type CompatibilityOptions,
   type RegisteredHandler,
   type RegisteredTask,
 } from './extension-registry.js';
@@ -42,3 +43,4 @@ export { parsePipelineConfig, type PipelineConfig } from './pipeline-config.js';
 export { PipelineRunner } from './pipeline-runner.js';
 export type { RegisteredPipeline, RegisteredPipelineStep } from './extension-registry.js';
 export { retryBackoffStrategy, retryDelay, RETRY_BACKOFF_TYPE } from './retry-delay.js';
+export { loadRegistry, type WiringSettings } from './load-registry.js';
