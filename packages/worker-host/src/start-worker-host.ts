@@ -39,7 +39,6 @@ export async function startWorkerHost(
   const settings = loadSettings(WorkerHostSettings, env);
   const logger = new Logger('WorkerHost');
   const registry = await loadRegistry(settings, { cwd: options.cwd, warn: (message) => logger.warn(message) });
-  const extensions = registry.extensions;
   const queues = selectQueues(registry.queues(), settings.COORDINATOR_QUEUES);
   await assertNoEviction(settings.REDIS_URL);
 
