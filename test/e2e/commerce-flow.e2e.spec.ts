@@ -98,7 +98,7 @@ describe('commerce flow under load', () => {
     );
     expect(answers).toEqual(Array(CANCELLED).fill(202));
     await eventually(() => views(cancelled), allIn('cancelled'), {
-      timeoutMs: 60_000,
+      timeoutMs: 150_000,
       intervalMs: 500,
       what: `${label}: ${CANCELLED} orders cancelled`,
       show: laggards('cancelled'),
@@ -106,7 +106,12 @@ describe('commerce flow under load', () => {
     const refunded = await eventually(
       async () => effectsPerOrder(orderIds).refundsPerIntent,
       (m) => m.size === CANCELLED,
-      { timeoutMs: 60_000, intervalMs: 200, what: `${label}: ${CANCELLED} refunds` },
+      {
+        timeoutMs: 150_000,
+        intervalMs: 200,
+        what: `${label}: ${CANCELLED} refunds`,
+        show: (m) => ({ refunds: m.size, perIntent: [...m.values()] }),
+      },
     );
     expect(onlyOnes(refunded)).toBe(true);
     const cancelledIntents = new Set(cancelled.map((id) => effects.intentOf.get(id)));
@@ -128,5 +133,5 @@ describe('commerce flow under load', () => {
     } finally {
       d.provider.faults.reset();
     }
-  }, 400_000);
+  }, 600_000);
 });
