@@ -1,21 +1,16 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { HostSettings } from '@coordinator/core/runtime';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 /**
- * The worker host's environment. Property names are the variable names.
+ * The worker host's environment: the shared {@link HostSettings} plus the queues it
+ * serves, how many jobs at once, and its health port. Property names are the variable names.
  *
  * @example
  * ```ts
  * const settings = loadSettings(WorkerHostSettings, process.env);
  * ```
  */
-export class WorkerHostSettings {
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
-  REDIS_URL!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  COORDINATOR_EXTENSIONS!: string;
-
+export class WorkerHostSettings extends HostSettings {
   /** Comma-separated queues this host serves; all queues of the loaded extensions when unset. */
   @IsOptional()
   @Matches(/^[a-z][a-z0-9-]*(,\s*[a-z][a-z0-9-]*)*$/, {
@@ -29,30 +24,10 @@ export class WorkerHostSettings {
   })
   COORDINATOR_CONCURRENCY: string = '10';
 
-  @IsOptional()
-  @IsString()
-  COORDINATOR_WIRING?: string;
-
-  /** Comma-separated extension names to load even though their `coreRange` excludes this core. */
-  @IsOptional()
-  @IsString()
-  COORDINATOR_ALLOW_INCOMPATIBLE?: string;
-
-  /** JSON step lists per pipeline, replacing their defaultSteps: `{"payments.receipt": ["payments.find-intent"]}`. */
-  @IsOptional()
-  @IsString()
-  COORDINATOR_PIPELINES?: string;
-
-  @IsString()
-  COORDINATOR_PREFIX: string = '{coordinator}';
-
   @IsInt()
   @Min(0)
   @Max(65535)
   HEALTH_PORT: number = 3001;
-
-  @IsString()
-  HOST: string = '0.0.0.0';
 
   /** How long SIGTERM lets running jobs finish before the worker closes anyway. */
   @IsInt()

@@ -44,3 +44,4 @@ export { PipelineRunner } from './pipeline-runner.js';
 export type { RegisteredPipeline, RegisteredPipelineStep } from './extension-registry.js';
 export { retryBackoffStrategy, retryDelay, RETRY_BACKOFF_TYPE } from './retry-delay.js';
 export { loadRegistry, type WiringSettings } from './load-registry.js';
+export { HostSettings } from './host-settings.js';

@@ -1,0 +1,44 @@
+import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import type { WiringSettings } from './load-registry.js';
+
+/**
+ * The environment both hosts read: where Redis is, what to load and how to wire it.
+ * Each host's settings class extends it with its own variables.
+ *
+ * @example
+ * ```ts
+ * class ApiHostSettings extends HostSettings { @IsInt() PORT: number = 3000; }
+ * ```
+ */
+export class HostSettings implements WiringSettings {
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL!: string;
+
+  /** Comma-separated extension package names or paths. */
+  @IsString()
+  @IsNotEmpty()
+  COORDINATOR_EXTENSIONS!: string;
+
+  /** JSON handler overrides keyed by handler id: `{"order.placed->payments.create-payment": {"enabled": false}}`. */
+  @IsOptional()
+  @IsString()
+  COORDINATOR_WIRING?: string;
+
+  /** JSON step lists per pipeline, replacing their defaultSteps. */
+  @IsOptional()
+  @IsString()
+  COORDINATOR_PIPELINES?: string;
+
+  /** Comma-separated extension names to load even though their `coreRange` excludes this core. */
+  @IsOptional()
+  @IsString()
+  COORDINATOR_ALLOW_INCOMPATIBLE?: string;
+
+  /** Key prefix of every queue; the braces make it a Redis Cluster hash tag. */
+  @IsString()
+  @Matches(/^\{[^{}]+\}$|^[^{}]+$/, { message: 'COORDINATOR_PREFIX must be a key prefix such as {coordinator}' })
+  COORDINATOR_PREFIX: string = '{coordinator}';
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+}
