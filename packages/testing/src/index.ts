@@ -50,3 +50,17 @@ export {
 export { signWebhookPayload } from './fakes/webhook-signature.js';
 export { FormBodyError, parseFormBody, type FormRecord, type FormValue } from './fakes/form-body.js';
 export type { FallbackReason } from './fakes/fake-http-server.js';
+export { describeExtensionConformance } from './conformance/describe-extension-conformance.js';
+export type { ConformanceSetupResult, ExtensionConformanceOptions } from './conformance/conformance-options.js';
+export { checkContract, type ContractCheckOptions } from './conformance/check-contract.js';
+export {
+  checkPayloadMetadata,
+  checkRejectsEmpty,
+  checkSampleValidates,
+  requiredFieldsOf,
+} from './conformance/check-payload-dto.js';
+export { checkSamples } from './conformance/check-samples.js';
+export { checkSignalWiring } from './conformance/check-signal-wiring.js';
+export { checkControllerRoutes, listControllerRoutes, type ControllerRoute } from './conformance/controller-routes.js';
+export { checkMountedRoutes, fastifyRouteLookup, type RouteLookup } from './conformance/check-mounted-routes.js';
+export { checkTaskOutcome } from './conformance/check-task-outcome.js';

@@ -110,23 +110,31 @@ export async function startTestCoordinator(options: TestCoordinatorOptions): Pro
   const address = api.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
-  const worker = await createWorkerHost({
-    registry,
-    transport,
-    env,
-    observers: [observers],
-    logger: false,
-    graceMs: 5_000,
-    consumers:
-      mode === 'redis'
-        ? {
-            redisUrl: redisUrl!,
-            prefix: prefix!,
-            queues: registry.queues(),
-            concurrency: () => options.concurrency ?? 10,
-          }
-        : undefined,
-  });
+  let worker: WorkerHost;
+  try {
+    worker = await createWorkerHost({
+      registry,
+      transport,
+      env,
+      observers: [observers],
+      logger: false,
+      graceMs: 5_000,
+      consumers:
+        mode === 'redis'
+          ? {
+              redisUrl: redisUrl!,
+              prefix: prefix!,
+              queues: registry.queues(),
+              concurrency: () => options.concurrency ?? 10,
+            }
+          : undefined,
+    });
+  } catch (error) {
+    // A worker that cannot start (a handler Nest cannot build) must not leave the API open.
+    await api.close();
+    await transport.close();
+    throw error;
+  }
 
   let closing: Promise<void> | undefined;
   return {
