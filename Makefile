@@ -5,13 +5,14 @@ SHELL := bash
 # scripts/ensure-pnpm.sh falls back to a repo-local pnpm in .tools/ when npm -g is not allowed.
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: help install build lint test demo clean
+.PHONY: help install build lint test release-check demo clean
 
 help:
 	@echo "make install  ensure pnpm 12.4.2, then pnpm install --frozen-lockfile"
 	@echo "make build    install, then compile all packages (tsc -b)"
 	@echo "make lint     install, then eslint + prettier --check"
-	@echo "make test     build, lint, typecheck, then jest against one embedded Redis (or REDIS_URL)"
+	@echo "make test     build, lint, typecheck, api:check, then jest against one embedded Redis (or REDIS_URL), then release-check"
+	@echo "make release-check  build, pack every package, then build, test, pack and deploy examples/extension-loyalty with npm"
 	@echo "make demo     build, then run scripts/demo.mjs against an embedded Redis (or REDIS_URL)"
 	@echo "make clean    remove build output (packages/*/dist)"
 
@@ -33,8 +34,15 @@ test: build
 	pnpm lint
 	@echo "==> typecheck (tests and fixtures)"
 	pnpm typecheck
+	@echo "==> api report (public API unchanged, or api/*.api.md updated)"
+	pnpm api:check
 	@echo "==> test"
 	node scripts/redis.mjs run -- pnpm test
+	$(MAKE) release-check
+
+release-check: build
+	@echo "==> release check (an outside extension against the packed packages)"
+	node scripts/release-check.mjs
 
 demo: build
 	@echo "==> demo"
