@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GUIDES = ['docs/extensions.md'];
-const SAMPLE = /(<!-- sample: (\S+) -->\n```ts\n)([\s\S]*?)(```)/g;
+const SAMPLE = /(<!-- sample: (\S+) -->\n\n?```ts\n)([\s\S]*?)(```)/g;
 
 let drift = 0;
 for (const guide of GUIDES) {

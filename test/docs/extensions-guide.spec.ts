@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const guide = readFileSync(`${root}docs/extensions.md`, 'utf8');
-const samples = [...guide.matchAll(/<!-- sample: (\S+) -->\n```ts\n([\s\S]*?)```/g)].map(([, file, body]) => ({
+const samples = [...guide.matchAll(/<!-- sample: (\S+) -->\n\n?```ts\n([\s\S]*?)```/g)].map(([, file, body]) => ({
   file: file!,
   body: body!,
 }));
@@ -27,7 +27,7 @@ describe('docs/extensions.md', () => {
   );
 
   it('has no code block for an extension author that the suite does not compile', () => {
-    const unchecked = [...guide.matchAll(/(<!-- sample: \S+ -->\n)?```ts\n/g)].filter(([, marker]) => !marker);
+    const unchecked = [...guide.matchAll(/(<!-- sample: \S+ -->\n\n?)?```ts\n/g)].filter(([, marker]) => !marker);
     expect(unchecked).toHaveLength(0);
   });
 });
