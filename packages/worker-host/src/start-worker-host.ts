@@ -1,4 +1,13 @@
-import { BullMqTransport, loadRegistry, loadSettings } from '@coordinator/core/runtime';
+import { CORE_VERSION } from '@coordinator/core';
+import {
+  BullMqTransport,
+  HeartbeatLoop,
+  loadRegistry,
+  loadSettings,
+  WorkerHeartbeats,
+} from '@coordinator/core/runtime';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { createWorkerHost, type WorkerHost } from './create-worker-host.js';
@@ -19,6 +28,8 @@ export interface RunningWorkerHost {
   host: WorkerHost;
   settings: WorkerHostSettings;
   queues: readonly string[];
+  /** This host's id in the heartbeats the api-host and the CLI read. */
+  workerId: string;
   healthUrl: string;
   close(): Promise<void>;
 }
@@ -46,6 +57,8 @@ export async function startWorkerHost(
     redisUrl: settings.REDIS_URL,
     prefix: settings.COORDINATOR_PREFIX,
   });
+  const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const startedAt = new Date().toISOString();
   const host = await createWorkerHost({
     registry,
     transport,
@@ -69,6 +82,17 @@ export async function startWorkerHost(
     await transport.close();
     throw error;
   }
+  const heartbeat = new HeartbeatLoop(new WorkerHeartbeats(transport.redis, settings.COORDINATOR_PREFIX), () => ({
+    id: workerId,
+    hostname: hostname(),
+    pid: process.pid,
+    startedAt,
+    heartbeatAt: new Date().toISOString(),
+    queues: [...queues],
+    extensions: registry.extensions.map((e) => ({ name: e.name, version: e.version })),
+    coreVersion: CORE_VERSION,
+  }));
+  await heartbeat.start();
   const address = health.address();
   const port = typeof address === 'object' && address ? address.port : settings.HEALTH_PORT;
   const healthUrl = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
@@ -80,9 +104,11 @@ export async function startWorkerHost(
     host,
     settings,
     queues,
+    workerId,
     healthUrl,
     close: () =>
       (closing ??= (async () => {
+        await heartbeat.stop();
         await host.close();
         await transport.close();
         health.closeAllConnections();

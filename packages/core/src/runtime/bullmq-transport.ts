@@ -40,6 +40,11 @@ export class BullMqTransport implements TaskTransport {
     for (const name of registry.queues()) this.queue(name);
   }
 
+  /** The fail-fast producer connection, shared with other small readers and writers (heartbeats). */
+  get redis(): Redis {
+    return this.connection;
+  }
+
   /** The BullMQ queue of that name (created on first use). */
   queue(name: string): Queue {
     let queue = this.queues.get(name);

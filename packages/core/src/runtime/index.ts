@@ -45,3 +45,10 @@ export type { RegisteredPipeline, RegisteredPipelineStep } from './extension-reg
 export { retryBackoffStrategy, retryDelay, RETRY_BACKOFF_TYPE } from './retry-delay.js';
 export { loadRegistry, type WiringSettings } from './load-registry.js';
 export { HostSettings } from './host-settings.js';
+export {
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_STALE_MS,
+  HeartbeatLoop,
+  WorkerHeartbeats,
+  type WorkerHeartbeat,
+} from './worker-heartbeats.js';
