@@ -1,31 +1,33 @@
 import { relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CORE_VERSION } from '../contract/core-version.js';
+import { ExtensionLoadError } from '../runtime/extension-registry.js';
+import { ConfigurationError, RedisUnreachableError, UsageError, type CliIo } from './command.js';
 import { extensionNameProblem, scopeProblem } from './extension-name.js';
 import { newExtension, TargetNotEmptyError } from './new-extension.js';
 
-/**
- * Where the CLI writes: progress and results to `out`, problems to `err`, one line per call.
- *
- * @example
- * ```ts
- * const io: CliIo = { out: (line) => lines.push(line), err: (line) => errors.push(line), cwd: '/tmp' };
- * ```
- */
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-  cwd: string;
-}
+export type { CliIo } from './command.js';
 
 const USAGE = `Usage: coordinator <command> [options]
 
 Commands:
   new-extension <name>   write a standalone extension package, ready to test, build and publish
 
+Operations (configured like the hosts: REDIS_URL, COORDINATOR_EXTENSIONS, COORDINATOR_WIRING,
+COORDINATOR_PIPELINES, COORDINATOR_PREFIX, COORDINATOR_ALLOW_INCOMPATIBLE; extensions
+resolve from the current directory):
+  wiring                 the loaded extensions' tasks, signals, handlers and pipelines (no Redis needed)
+  queues                 job counts per state per queue
+  workers                live worker hosts, queues nobody serves, version skew
+  dead-letters list      failed jobs, newest first
+  dead-letters replay    move failed jobs back to waiting
+
 Options:
   -h, --help             show help (also after a command)
-  -v, --version          print the @coordinator/core version`;
+  -v, --version          print the @coordinator/core version
+
+Exit codes: 0 done, 1 refused or problems found (invalid wiring, jobs not replayed),
+2 wrong command line, invalid configuration or Redis unreachable.`;
 
 const NEW_EXTENSION_USAGE = `Usage: coordinator new-extension <name> [--scope @acme] [--dir path]
 
@@ -43,12 +45,10 @@ Options:
   --dir path      where to write it (default: ./coordinator-extension-<name>); must be missing or empty
   -h, --help      show this help`;
 
-/** A problem with the command line: reported with a hint, exit code 2. */
-class UsageError extends Error {}
-
 /**
  * Runs the `coordinator` command line and resolves to its exit code: 0 when done, 1 when
- * the work was refused (a non-empty target directory), 2 for a wrong command line.
+ * the work was refused or found problems (a non-empty target directory, invalid wiring,
+ * jobs not replayed), 2 for a wrong command line, invalid settings or Redis unreachable.
  *
  * @example
  * ```ts
@@ -71,12 +71,28 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return 0;
     }
     if (command === 'new-extension') return newExtensionCommand(rest, io);
+    // Imported on use: the operations commands load BullMQ, ioredis and class-validator,
+    // which new-extension (run with npx, outside any deployment) does without.
+    if (command === 'wiring') return await (await import('./wiring-command.js')).wiringCommand(rest, io);
+    if (command === 'queues') return await (await import('./queues-command.js')).queuesCommand(rest, io);
+    if (command === 'workers') return await (await import('./workers-command.js')).workersCommand(rest, io);
+    if (command === 'dead-letters') {
+      return await (await import('./dead-letters-command.js')).deadLettersCommand(rest, io);
+    }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`coordinator: ${error.message}`);
-      io.err('Run "coordinator --help" for usage.');
+      io.err(`Run "coordinator${helpTopic(argv)} --help" for usage.`);
       return 2;
+    }
+    if (error instanceof RedisUnreachableError || error instanceof ConfigurationError) {
+      io.err(`coordinator: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ExtensionLoadError) {
+      io.err(`coordinator: ${error.message}`);
+      return 1;
     }
     if (error instanceof TargetNotEmptyError) {
       io.err(`coordinator: refusing to overwrite: ${error.message}`);
@@ -144,10 +160,20 @@ function newExtensionCommand(args: readonly string[], io: CliIo): number {
   return 0;
 }
 
+const COMMANDS = new Set(['new-extension', 'wiring', 'queues', 'workers', 'dead-letters']);
+
+/** The command whose help explains a usage error: `" wiring"`, `" dead-letters replay"`, or `""`. */
+function helpTopic(argv: readonly string[]): string {
+  const [command, sub] = argv;
+  if (command === undefined || !COMMANDS.has(command)) return '';
+  return command === 'dead-letters' && (sub === 'list' || sub === 'replay') ? ` ${command} ${sub}` : ` ${command}`;
+}
+
 function processIo(): CliIo {
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     cwd: process.cwd(),
+    env: process.env,
   };
 }
