@@ -5,7 +5,7 @@
 //
 //   make demo                                                # = node scripts/redis.mjs run -- node scripts/demo.mjs
 //   DEMO_ONCE=1 node scripts/redis.mjs run -- node scripts/demo.mjs    # run the sample order, stop, exit 0 if it worked
-//   DEMO_VERBOSE=1 ...                                       # also show Nest's module/route startup lines
+//   DEMO_VERBOSE=1 ...                                       # also show Nest's startup lines and GET request logs
 //
 // Needs REDIS_URL and the packages built (`pnpm build`). Without DEMO_ONCE it keeps serving until
 // SIGINT/SIGTERM. The children run in their own process groups, so only this script signals them
@@ -52,7 +52,8 @@ const STOP_GRACE_MS = 10_000;
 // stuck child (in its own process group) would outlive us.
 const SIGNALLED_STOP_GRACE_MS = 9_000;
 const TAIL_LINES = 15;
-const NOISE = /InstanceLoader|RoutesResolver|RouterExplorer/;
+// Nest's startup chatter, and the request log of this script's own polling (GETs).
+const NOISE = /InstanceLoader|RoutesResolver|RouterExplorer|\[HTTP\] GET /;
 
 const ONCE = process.env.DEMO_ONCE === '1';
 const VERBOSE = process.env.DEMO_VERBOSE === '1';
@@ -350,6 +351,8 @@ async function startHosts({ redisUrl, fakes, apiUrl, apiPort, healthPort, deadli
     PAYMENTS_PROVIDER_API_KEY: fakes.providerApiKey,
     PAYMENTS_STRIPE_WEBHOOK_SECRET: fakes.webhookSecret,
     SHUTDOWN_GRACE_MS: process.env.SHUTDOWN_GRACE_MS ?? '3000',
+    // The hosts log JSON lines by default; here people read them. LOG_FORMAT=json keeps JSON.
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
   };
   const api = startChild({
     label: 'coordinator-api (api-host)',

@@ -8,7 +8,7 @@ import {
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, ModuleRef } from '@nestjs/core';
 import { CoordinatorExceptionFilter } from './errors/coordinator-exception.filter.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { TRANSPORT } from './transport.token.js';
 
@@ -31,10 +31,13 @@ export class ApiHostModule {
     return {
       module: ApiHostModule,
       global: true,
-      imports: registry.extensions.map((extension) =>
-        createExtensionModule(extension, { controllers: true, worker: false }, env),
-      ),
-      controllers: [TasksController, HealthController],
+      imports: [
+        ...registry.extensions.map((extension) =>
+          createExtensionModule(extension, { controllers: true, worker: false }, env),
+        ),
+        HealthModule.forRoot({ registry, transport }),
+      ],
+      controllers: [TasksController],
       providers: [
         { provide: TRANSPORT, useValue: transport },
         { provide: TaskDispatcher, useValue: transport.dispatcher },

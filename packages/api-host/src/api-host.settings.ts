@@ -1,4 +1,4 @@
-import { HostSettings } from '@coordinator/core/runtime';
+import { BooleanSetting, HostSettings } from '@coordinator/core/runtime';
 import { IsInt, Max, Min } from 'class-validator';
 
 /**
@@ -20,4 +20,8 @@ export class ApiHostSettings extends HostSettings {
   @IsInt()
   @Min(0)
   SHUTDOWN_GRACE_MS: number = 10_000;
+
+  /** Prometheus metrics on `GET /metrics`. */
+  @BooleanSetting()
+  METRICS_ENABLED: boolean = true;
 }

@@ -3,6 +3,10 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiHostModule } from './api-host.module.js';
+import type { ApiMetrics } from './metrics/api-metrics.js';
+import { mountMetrics } from './metrics/mount-metrics.js';
+import { mountQueueDashboard } from './dashboard/queue-dashboard.js';
+import { mountOpenApi } from './openapi/mount-openapi.js';
 
 /**
  * Options of {@link createApiHost}.
@@ -19,6 +23,8 @@ export interface CreateApiHostOptions {
   env?: NodeJS.ProcessEnv;
   /** A Nest logger, log levels, or `false` for silence (tests). */
   logger?: LoggerService | LogLevel[] | false;
+  /** Request metrics and `GET /metrics`; none when left out. */
+  metrics?: ApiMetrics;
 }
 
 /**
@@ -41,6 +47,17 @@ export async function createApiHost(options: CreateApiHostOptions): Promise<Nest
     // Raw bodies stay available (`req.rawBody`) for webhook signatures, which are computed over the exact bytes.
     { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false, rawBody: true },
   );
+  // `/metrics` and the request-metrics hook: plain Fastify, before any route is mounted.
+  if (options.metrics) mountMetrics(app, options.metrics);
+  // `/admin/queues` (BullMQ only) and `/docs`: plain Fastify routes, mounted before init.
+  const env = options.env ?? process.env;
+  try {
+    await mountQueueDashboard(app, options.registry, options.transport, env);
+    mountOpenApi(app, options.registry, env);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   await app.init();
   return app;
 }

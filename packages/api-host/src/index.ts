@@ -9,3 +9,5 @@ export { ApiHostModule, type ApiHostModuleOptions } from './api-host.module.js';
 export { ApiHostSettings } from './api-host.settings.js';
 export { createApiHost, type CreateApiHostOptions } from './create-api-host.js';
 export { startApiHost, type RunningApiHost } from './start-api-host.js';
+export { ApiMetrics, UNMATCHED_ROUTE } from './metrics/api-metrics.js';
+export type { WorkersReport, QueueCoverage, WorkerSummary } from './health/worker-coverage.js';

@@ -11,3 +11,5 @@ export { createWorkerHost, type CreateWorkerHostOptions, type WorkerHost } from 
 export { startWorkerHost, type RunningWorkerHost } from './start-worker-host.js';
 export { WorkerPool } from './consumers/worker-pool.js';
 export { assertNoEviction } from './redis-eviction-check.js';
+export { WorkerMetrics } from './metrics/worker-metrics.js';
+export { TaskRunMetrics } from './metrics/task-run-metrics.js';

@@ -2,8 +2,10 @@ import { CORE_VERSION } from '@coordinator/core';
 import {
   BullMqTransport,
   HeartbeatLoop,
+  installHostLogger,
   loadRegistry,
   loadSettings,
+  ObserverList,
   WorkerHeartbeats,
 } from '@coordinator/core/runtime';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +14,7 @@ import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { createWorkerHost, type WorkerHost } from './create-worker-host.js';
 import { startHealthServer } from './health/health-server.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { assertNoEviction } from './redis-eviction-check.js';
 import { concurrencyOf, WorkerHostSettings } from './worker-host.settings.js';
 
@@ -48,15 +51,20 @@ export async function startWorkerHost(
 ): Promise<RunningWorkerHost> {
   const env = options.env ?? process.env;
   const settings = loadSettings(WorkerHostSettings, env);
+  // JSON lines (LOG_LEVEL, LOG_FORMAT) for every Nest logger from here on.
+  const hostLogger = installHostLogger('coordinator-worker', settings, env);
   const logger = new Logger('WorkerHost');
   const registry = await loadRegistry(settings, { cwd: options.cwd, warn: (message) => logger.warn(message) });
   const queues = selectQueues(registry.queues(), settings.COORDINATOR_QUEUES);
   await assertNoEviction(settings.REDIS_URL);
 
+  const metrics = settings.METRICS_ENABLED ? new WorkerMetrics(registry, queues) : undefined;
   const transport = new BullMqTransport(registry, {
     redisUrl: settings.REDIS_URL,
     prefix: settings.COORDINATOR_PREFIX,
+    observers: metrics && new ObserverList([metrics.enqueued]),
   });
+  metrics?.watchQueues((queue, states) => transport.queue(queue).getJobCounts(...states));
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const startedAt = new Date().toISOString();
   const host = await createWorkerHost({
@@ -69,14 +77,21 @@ export async function startWorkerHost(
       concurrency: (queue) => concurrencyOf(settings.COORDINATOR_CONCURRENCY, queue),
     },
     graceMs: settings.SHUTDOWN_GRACE_MS,
+    logger: hostLogger,
+    observers: metrics && [metrics.runs],
     env,
   });
   let health: Server;
   try {
-    health = await startHealthServer(settings.HEALTH_PORT, settings.HOST, async () => {
-      await transport.ping();
-      if (!host.pool.isRunning()) throw new Error('workers are not running');
-    });
+    health = await startHealthServer(
+      settings.HEALTH_PORT,
+      settings.HOST,
+      async () => {
+        await transport.ping();
+        if (!host.pool.isRunning()) throw new Error('workers are not running');
+      },
+      { metrics: metrics && (() => metrics.scrape()) },
+    );
   } catch (error) {
     await host.close();
     await transport.close();

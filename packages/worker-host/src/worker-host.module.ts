@@ -1,5 +1,6 @@
 import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
 import {
+  bullmqTelemetry,
   createExtensionModule,
   ObserverList,
   retryBackoffStrategy,
@@ -71,7 +72,12 @@ export class WorkerHostModule {
     );
     if (consumers) {
       imports.push(
-        BullModule.forRoot({ connection: workerRedisOptions(consumers.redisUrl), prefix: consumers.prefix }),
+        BullModule.forRoot({
+          connection: workerRedisOptions(consumers.redisUrl),
+          prefix: consumers.prefix,
+          // A consumer span per attempt, child of the producer span the job carries (tracing on only).
+          telemetry: bullmqTelemetry(),
+        }),
         // With no queues this creates no Queue (the transport produces), but it brings
         // in the explorer that turns the @Processor classes below into Workers.
         BullModule.registerQueue(),

@@ -1,4 +1,4 @@
-import { HostSettings } from '@coordinator/core/runtime';
+import { BooleanSetting, HostSettings } from '@coordinator/core/runtime';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 /**
@@ -33,6 +33,10 @@ export class WorkerHostSettings extends HostSettings {
   @IsInt()
   @Min(0)
   SHUTDOWN_GRACE_MS: number = 25_000;
+
+  /** Prometheus metrics on `GET /metrics` of the health port. */
+  @BooleanSetting()
+  METRICS_ENABLED: boolean = true;
 }
 
 /** `orders=20,*=5` → concurrency of `queue`. */

@@ -1,9 +1,10 @@
-import { Queue } from 'bullmq';
+import { Queue, type Telemetry } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BullMqDispatcher, type BullMqDispatcherOptions } from './bullmq-dispatcher.js';
 import { BullMqStatusReader } from './bullmq-status-reader.js';
 import type { ExtensionRegistry } from './extension-registry.js';
 import { DEFAULT_QUEUE_PREFIX, producerRedisOptions } from './redis-options.js';
+import { bullmqTelemetry } from './telemetry/bullmq-telemetry.js';
 import type { ObserverList } from './task-observer.js';
 import type { TaskTransport } from './task-transport.js';
 
@@ -11,6 +12,8 @@ export interface BullMqTransportOptions extends BullMqDispatcherOptions {
   redisUrl: string;
   prefix?: string;
   observers?: ObserverList;
+  /** BullMQ telemetry of the queues; by default bullmq-otel's while tracing is on, none otherwise. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -24,9 +27,11 @@ export class BullMqTransport implements TaskTransport {
   readonly prefix: string;
   private readonly connection: Redis;
   private readonly queues = new Map<string, Queue>();
+  private readonly telemetry: Telemetry | undefined;
 
   constructor(registry: ExtensionRegistry, options: BullMqTransportOptions) {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    this.telemetry = options.telemetry ?? bullmqTelemetry();
     this.connection = new Redis(producerRedisOptions(options.redisUrl));
     // ioredis reports every failed reconnect; readiness and 503s already say Redis is down.
     this.connection.on('error', () => undefined);
@@ -49,7 +54,7 @@ export class BullMqTransport implements TaskTransport {
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, telemetry: this.telemetry });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }

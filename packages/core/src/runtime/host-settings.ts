@@ -1,5 +1,7 @@
-import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import type { WiringSettings } from './load-registry.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from './logging/host-logger.js';
 
 /**
  * The environment both hosts read: where Redis is, what to load and how to wire it.
@@ -41,4 +43,14 @@ export class HostSettings implements WiringSettings {
 
   @IsString()
   HOST: string = '0.0.0.0';
+
+  /** The least severe level logged: `trace`, `debug`, `info`, `warn`, `error`, `fatal`, or `silent` for none. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevelName = 'info';
+
+  /** `json` (one JSON object per line) or `pretty` (one readable line per record, for people). */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormat = 'json';
 }

@@ -52,3 +52,40 @@ export {
   WorkerHeartbeats,
   type WorkerHeartbeat,
 } from './worker-heartbeats.js';
+export { BooleanSetting } from './boolean-setting.js';
+export {
+  collectFailures,
+  type CollectFailures,
+  createMetricsRegistry,
+  EnqueueMetrics,
+  METRICS_PREFIX,
+  QUEUE_JOB_STATES,
+  registerQueueMetrics,
+  type JobCountsReader,
+  type QueueJobState,
+  type QueueMetricsOptions,
+} from './metrics/index.js';
+export {
+  activeTelemetry,
+  shutdownTelemetry,
+  startTelemetry,
+  tracingEnabled,
+  type ActiveTelemetry,
+  type StartTelemetryOptions,
+} from './telemetry/index.js';
+export { bullmqTelemetry } from './telemetry/bullmq-telemetry.js';
+export {
+  createHostLogger,
+  installHostLogger,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  PinoNestLogger,
+  redactFields,
+  scrubSecrets,
+  secretValues,
+  REDACTED,
+  SECRET_FIELD,
+  type HostLoggerOptions,
+  type LogFormat,
+  type LogLevelName,
+} from './logging/index.js';

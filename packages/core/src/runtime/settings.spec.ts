@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { loadSettings, SettingsError } from './settings.js';
 import { parseWiringOverrides } from './wiring-overrides.js';
 
@@ -34,6 +34,25 @@ describe('loadSettings', () => {
       'SAMPLE_URL is required (SAMPLE_URL must be a string)',
       expect.stringMatching(/^SAMPLE_SIZE="lots": .*SAMPLE_SIZE must be an integer number/),
     ]);
+  });
+});
+
+class WithSecret {
+  @Matches(/^sk_/, { message: 'SAMPLE_API_KEY must start with sk_' })
+  SAMPLE_API_KEY!: string;
+}
+
+describe('loadSettings with a secret', () => {
+  it('names the variable but never shows its value', () => {
+    const error = (() => {
+      try {
+        loadSettings(WithSecret, { SAMPLE_API_KEY: 'whsec_pasted_in_the_wrong_place' });
+      } catch (e) {
+        return e as SettingsError;
+      }
+    })();
+    expect(error?.problems).toEqual(['SAMPLE_API_KEY=(31 characters, not shown): SAMPLE_API_KEY must start with sk_']);
+    expect(error?.message).not.toContain('whsec_');
   });
 });
 

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import type { Type } from '@nestjs/common';
+import { SECRET_VARIABLE } from './logging/secret-names.js';
 
 /** A setting is missing or invalid; the message names the variable. */
 export class SettingsError extends Error {
@@ -36,9 +37,12 @@ export function loadSettings<T extends object>(cls: Type<T>, env: NodeJS.Process
       errors.map((e) => {
         const value = raw[e.property];
         const why = Object.values(e.constraints ?? {}).join(', ');
-        return value === undefined
-          ? `${e.property} is required (${why})`
-          : `${e.property}=${JSON.stringify(value)}: ${why}`;
+        if (value === undefined) return `${e.property} is required (${why})`;
+        // A secret in the wrong variable must not end up in the startup log.
+        const shown = SECRET_VARIABLE.test(e.property)
+          ? `(${value.length} characters, not shown)`
+          : JSON.stringify(value);
+        return `${e.property}=${shown}: ${why}`;
       }),
     );
   }

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
+import { context, propagation, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { PermanentError, TaskTimeoutError } from '../contract/errors.js';
-import type { TaskContext, TaskHandler } from '../contract/task-context.js';
+import type { TaskContext, TaskHandler, TaskLogger } from '../contract/task-context.js';
 import { validatePayload } from '../validation/validate-payload.js';
 import type { ExtensionRegistry } from './extension-registry.js';
 import type { JobEnvelope, JobOutcome } from './job-envelope.js';
@@ -21,6 +22,9 @@ export interface JobRun {
   shutdownSignal?: AbortSignal;
 }
 
+/** Without an SDK this is OpenTelemetry's no-op tracer: a span costs next to nothing. */
+const tracer = trace.getTracer('@coordinator/core');
+
 /** Creates (or finds) a handler instance through the worker host's dependency injection. */
 export type HandlerResolver = <T>(type: Type<T>) => T;
 
@@ -37,17 +41,46 @@ export class TaskExecutor {
     private readonly observers: ObserverList = new ObserverList(),
   ) {}
 
-  async execute(run: JobRun): Promise<JobOutcome> {
+  /**
+   * Runs the attempt inside its own span, `task <name>`: a child of the consumer span of
+   * the queue's telemetry when there is one, else of the trace context stored in the job
+   * by whoever enqueued it. Logs and signals emitted by the handler carry that context.
+   */
+  execute(run: JobRun): Promise<JobOutcome> {
+    const extension = this.registry.findTask(run.name)?.extension.name ?? run.data.meta?.extension;
+    const attributes = {
+      'coordinator.task.name': run.name,
+      'coordinator.task.id': run.taskId,
+      'coordinator.task.attempt': run.attempt,
+      'coordinator.task.max_attempts': run.maxAttempts,
+      ...(extension ? { 'coordinator.extension': extension } : {}),
+    };
+    return tracer.startActiveSpan(`task ${run.name}`, { attributes }, parentContext(run), async (span) => {
+      try {
+        return await this.observe(run, extension);
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async observe(run: JobRun, extension: string | undefined): Promise<JobOutcome> {
     const observed: ObservedJob = { taskId: run.taskId, task: run.name, attempt: run.attempt, meta: run.data.meta };
+    const logger = createTaskLogger(run.name, run.taskId, run.attempt, extension);
+    const started = performance.now();
     this.observers.taskStarted(observed);
     try {
-      const outcome = await this.attempt(run);
+      const outcome = await this.attempt(run, logger);
       this.observers.taskCompleted(observed, outcome.result);
+      logger.log('task completed', { durationMs: Math.round(performance.now() - started) });
       return outcome;
     } catch (raw) {
       const error = asError(raw);
       const willRetry = !(error instanceof PermanentError) && run.attempt < run.maxAttempts;
-      const logger = createTaskLogger(run.name, run.taskId, run.attempt);
       if (willRetry) logger.warn('attempt failed; will retry', { reason: error.message });
       else logger.error('task failed', { reason: error.message, permanent: error instanceof PermanentError });
       this.observers.taskFailed(observed, error.message, willRetry);
@@ -55,7 +88,7 @@ export class TaskExecutor {
     }
   }
 
-  private async attempt(run: JobRun): Promise<JobOutcome> {
+  private async attempt(run: JobRun, logger: TaskLogger): Promise<JobOutcome> {
     const task = this.registry.findTask(run.name);
     if (!task) throw new PermanentError(`no loaded extension defines task "${run.name}"`);
     const definition = task.definition;
@@ -76,7 +109,7 @@ export class TaskExecutor {
       maxAttempts: run.maxAttempts,
       idempotencyKey: run.taskId,
       signal,
-      logger: createTaskLogger(definition.name, run.taskId, run.attempt),
+      logger,
       emit: async (signalDefinition, signalPayload, options = {}) => {
         const receipts = await this.dispatcher.emitSignal(signalDefinition, signalPayload, {
           taskId: run.taskId,
@@ -99,6 +132,14 @@ export class TaskExecutor {
       clearTimeout(timer);
     }
   }
+}
+
+/** The active context when it has a span (the queue's consumer span); else the one the job carries. */
+function parentContext(run: JobRun): Context {
+  const active = context.active();
+  if (trace.getSpan(active)) return active;
+  const carrier = run.data.meta?.trace;
+  return carrier ? propagation.extract(active, carrier) : active;
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {

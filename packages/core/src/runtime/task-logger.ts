@@ -1,15 +1,22 @@
 import { Logger } from '@nestjs/common';
 import type { TaskLogger } from '../contract/task-context.js';
 
-/** A Nest logger bound to one job, so every line says which task, job and attempt. */
-export function createTaskLogger(taskName: string, taskId: string, attempt: number): TaskLogger {
+/**
+ * A Nest logger bound to one job, so every line says which task, job, attempt and
+ * extension. The binding and the details travel as Nest's structured params (a plain
+ * object after the message): the hosts' JSON logger turns them into fields of the line,
+ * Nest's console logger prints them after the message.
+ */
+export function createTaskLogger(taskName: string, taskId: string, attempt: number, extension?: string): TaskLogger {
   const logger = new Logger(taskName);
-  const line = (message: string, details?: Record<string, unknown>) =>
-    `${message} ${JSON.stringify({ taskId, attempt, ...details })}`;
+  const bound =
+    extension === undefined ? { task: taskName, taskId, attempt } : { task: taskName, taskId, attempt, extension };
+  // Details first would let a handler's `taskId: …` hide the real one; the binding wins.
+  const params = (details?: Record<string, unknown>) => ({ ...details, ...bound });
   return {
-    log: (message, details) => logger.log(line(message, details)),
-    warn: (message, details) => logger.warn(line(message, details)),
-    error: (message, details) => logger.error(line(message, details)),
-    debug: (message, details) => logger.debug(line(message, details)),
+    log: (message, details) => logger.log(message, params(details)),
+    warn: (message, details) => logger.warn(message, params(details)),
+    error: (message, details) => logger.error(message, params(details)),
+    debug: (message, details) => logger.debug(message, params(details)),
   };
 }

@@ -68,6 +68,8 @@ export class WorkerHeartbeats {
 /** Writes a heartbeat now and every interval until stopped; failures are retried next beat. */
 export class HeartbeatLoop {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private inFlight: Promise<boolean> | undefined;
 
   constructor(
     private readonly heartbeats: WorkerHeartbeats,
@@ -75,23 +77,48 @@ export class HeartbeatLoop {
     private readonly intervalMs = HEARTBEAT_INTERVAL_MS,
   ) {}
 
+  /**
+   * Writes a heartbeat now and starts the interval. A fail-fast connection still coming
+   * up rejects that first beat: it is then retried every 100 ms in the background (for
+   * up to one interval), so the host is listed at once without delaying the start.
+   */
   async start(): Promise<void> {
-    await this.beat();
+    this.stopped = false;
+    if (!(await this.beat())) void this.retryFirstBeat();
     this.timer = setInterval(() => void this.beat(), this.intervalMs);
     this.timer.unref();
   }
 
   /** Stops beating and removes the entry, so the host disappears at once, not after the stale period. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    // A beat landing after the removal would list the host again until it went stale.
+    await Promise.race([this.inFlight, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     await this.heartbeats.remove(this.describe().id).catch(() => undefined);
   }
 
-  private async beat(): Promise<void> {
+  private async retryFirstBeat(): Promise<void> {
+    const deadline = Date.now() + this.intervalMs;
+    while (!this.stopped && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100).unref());
+      if (this.stopped || (await this.beat())) return;
+    }
+  }
+
+  private beat(): Promise<boolean> {
+    const beat = this.write();
+    this.inFlight = beat;
+    return beat;
+  }
+
+  private async write(): Promise<boolean> {
     try {
       await this.heartbeats.beat({ ...this.describe(), heartbeatAt: new Date().toISOString() });
+      return true;
     } catch {
       // Redis is down: readiness says so; the next beat retries.
+      return false;
     }
   }
 }

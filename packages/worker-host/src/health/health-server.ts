@@ -3,12 +3,29 @@ import { createServer, type Server } from 'node:http';
 /** A probe: resolves when healthy, rejects with the reason otherwise. */
 export type Probe = () => Promise<void>;
 
+/** A Prometheus scrape: the exposition text and its content type. */
+export interface MetricsScrape {
+  contentType: string;
+  body: string;
+}
+
+/** What else the health server answers. */
+export interface HealthServerOptions {
+  /** Serves `GET /metrics` when given. */
+  metrics?: () => Promise<MetricsScrape>;
+}
+
 /**
- * The worker host's only HTTP surface: `GET /health/live` and `GET /health/ready` on
- * its own port. Plain node:http, because the worker must not depend on a web framework
- * to say whether it is alive.
+ * The worker host's only HTTP surface: `GET /health/live`, `GET /health/ready` and,
+ * with metrics on, `GET /metrics` on its own port. Plain node:http, because the worker
+ * must not depend on a web framework to say whether it is alive.
  */
-export async function startHealthServer(port: number, host: string, ready: Probe): Promise<Server> {
+export async function startHealthServer(
+  port: number,
+  host: string,
+  ready: Probe,
+  options: HealthServerOptions = {},
+): Promise<Server> {
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -19,6 +36,13 @@ export async function startHealthServer(port: number, host: string, ready: Probe
       ready().then(
         () => send(200, { status: 'ok' }),
         (error: unknown) => send(503, { status: 'unavailable', reason: (error as Error).message }),
+      );
+      return;
+    }
+    if (req.url?.split('?')[0] === '/metrics' && options.metrics) {
+      options.metrics().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        (error: unknown) => send(500, { error: (error as Error).message }),
       );
       return;
     }

@@ -1,0 +1,48 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { SpanKind, type Span, type Telemetry } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
+import { activeTelemetry } from './telemetry-state.js';
+
+/** A span that is not recorded and leaves the context alone, so nothing nests under it. */
+const UNRECORDED: Span = {
+  setSpanOnContext: (ctx: unknown) => ctx,
+  setAttribute: () => undefined,
+  setAttributes: () => undefined,
+  addEvent: () => undefined,
+  recordException: () => undefined,
+  end: () => undefined,
+};
+
+/**
+ * BullMQ's `telemetry` option (through bullmq-otel) while tracing is on, `undefined`
+ * otherwise, so a host without tracing pays nothing. Queues record a producer span per
+ * job added and carry its context in the job; workers record a consumer span per attempt,
+ * a child of that producer span. BullMQ's internal operations (fetching, locks, stalled
+ * checks, closing) are left out: they would start a trace every few seconds per queue.
+ *
+ * @example
+ * ```ts
+ * new Queue('orders', { connection, telemetry: bullmqTelemetry() });
+ * ```
+ */
+export function bullmqTelemetry(): Telemetry | undefined {
+  if (!activeTelemetry()) return undefined;
+  const otel = new BullMQOtel({ tracerName: 'bullmq' });
+  const manager = otel.contextManager;
+  return {
+    tracer: {
+      startSpan: (name, options, ctx) =>
+        options?.kind === SpanKind.PRODUCER || options?.kind === SpanKind.CONSUMER
+          ? otel.tracer.startSpan(name, options, ctx)
+          : UNRECORDED,
+    },
+    contextManager: {
+      with: (ctx, fn) => manager.with(ctx, fn),
+      active: () => manager.active(),
+      // Lets BullMQ run its endless loops (the stalled-job check) outside any trace.
+      root: () => ROOT_CONTEXT,
+      getMetadata: (ctx) => manager.getMetadata(ctx),
+      fromMetadata: (active, metadata) => manager.fromMetadata(active, metadata),
+    },
+  };
+}

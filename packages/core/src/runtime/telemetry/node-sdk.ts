@@ -1,0 +1,48 @@
+/*
+ * The OpenTelemetry SDK proper. Loaded (by start-telemetry.ts) only when tracing is on,
+ * so a host without OTEL_* variables never loads any of it.
+ */
+import { register } from 'node:module';
+import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { setActiveTelemetry } from './telemetry-state.js';
+
+/** Incoming requests that would only add noise: probes and scrapes. */
+const UNTRACED_PATHS = /^\/(health\/|metrics(\/|$|\?))/;
+
+export async function startNodeSdk(serviceName: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // ES modules are patched only through a loader hook, which sees modules loaded after it is
+  // registered. The message channel limits it to the modules the instrumentations ask for
+  // (instead of wrapping every module the process loads).
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+
+  const [{ NodeSDK }, { HttpInstrumentation }, { UndiciInstrumentation }, { IORedisInstrumentation }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/instrumentation-http'),
+      import('@opentelemetry/instrumentation-undici'),
+      import('@opentelemetry/instrumentation-ioredis'),
+    ]);
+  const sdk = new NodeSDK({
+    serviceName: env['OTEL_SERVICE_NAME'] || serviceName,
+    // Traces only, unless asked: metrics are Prometheus' job here and logs go to stdout.
+    ...(env['OTEL_METRICS_EXPORTER'] ? {} : { metricReaders: [] }),
+    ...(env['OTEL_LOGS_EXPORTER'] ? {} : { logRecordProcessors: [] }),
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+        // A call made outside any trace (a poller, a probe) is not worth a trace of its own.
+        requireParentforOutgoingSpans: true,
+      }),
+      new UndiciInstrumentation({ requireParentforSpans: true }),
+      new IORedisInstrumentation({
+        requireParentSpan: true,
+        // The command name only: BullMQ's scripts carry job payloads in their arguments.
+        dbStatementSerializer: (command) => command,
+      }),
+    ],
+  });
+  sdk.start();
+  await waitForAllMessagesAcknowledged();
+  setActiveTelemetry({ serviceName, shutdown: () => sdk.shutdown() });
+}

@@ -1,0 +1,22 @@
+/**
+ * Whether the hosts trace, from the standard OpenTelemetry variables: on when
+ * `OTEL_SDK_DISABLED` is not `true` and either `OTEL_TRACES_EXPORTER` names an exporter
+ * (anything but `none`) or an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT` or
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`). Off otherwise: then nothing of the SDK is loaded.
+ *
+ * @example
+ * ```ts
+ * tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }); // true
+ * ```
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return false;
+  const exporters = env['OTEL_TRACES_EXPORTER']?.trim();
+  if (exporters) {
+    return exporters
+      .split(',')
+      .map((e) => e.trim().toLowerCase())
+      .some((e) => e !== '' && e !== 'none');
+  }
+  return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim() || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']?.trim());
+}
