@@ -11,14 +11,22 @@ export async function runUntilSignal<H extends { close(): Promise<void> }>(
   graceMs: (host: H) => number,
 ): Promise<void> {
   const logger = new Logger(name);
-  let host: H;
+  let host: H | undefined;
+  let requested: NodeJS.Signals | undefined;
+  // Listen before starting: a host may report ready (health server up) before start()
+  // resolves, and a signal in that window must shut it down, not kill it.
+  const onSignal = (signal: NodeJS.Signals) => (host ? stop(host, signal) : (requested = signal));
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   try {
     host = await start();
   } catch (error) {
     process.stderr.write(`${name}: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  const stop = (signal: NodeJS.Signals) => {
+  if (requested) stop(host, requested);
+
+  function stop(host: H, signal: NodeJS.Signals): void {
     logger.log(`${signal} received: shutting down (grace ${graceMs(host)} ms)`);
     // close() lets in-flight work finish; the grace period bounds how long that may take.
     setTimeout(() => {
@@ -32,7 +40,5 @@ export async function runUntilSignal<H extends { close(): Promise<void> }>(
         process.exit(1);
       },
     );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  }
 }
