@@ -1,39 +1,16 @@
 import { Queue } from 'bullmq';
-import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import { Redis } from 'ioredis';
 import type { ExtensionRegistry } from '../runtime/extension-registry.js';
-import { HostSettings } from '../runtime/host-settings.js';
+import { HostSettings, WiringEnvironment } from '../runtime/host-settings.js';
 import { loadRegistry, type WiringSettings } from '../runtime/load-registry.js';
 import { producerRedisOptions } from '../runtime/redis-options.js';
 import { loadSettings, SettingsError } from '../runtime/settings.js';
 import { ConfigurationError, RedisUnreachableError, type CliIo } from './command.js';
 import { redactUrl } from './format.js';
 
-/**
- * What `coordinator wiring` reads: the hosts' wiring variables without `REDIS_URL`,
- * since showing the graph needs no Redis.
- */
-export class WiringCliSettings implements WiringSettings {
-  @IsString()
-  @IsNotEmpty()
-  COORDINATOR_EXTENSIONS!: string;
-
-  @IsOptional()
-  @IsString()
-  COORDINATOR_WIRING?: string;
-
-  @IsOptional()
-  @IsString()
-  COORDINATOR_PIPELINES?: string;
-
-  @IsOptional()
-  @IsString()
-  COORDINATOR_ALLOW_INCOMPATIBLE?: string;
-}
-
 /** The wiring settings of the environment; throws {@link ConfigurationError} naming each bad variable. */
-export function wiringSettings(io: CliIo): WiringCliSettings {
-  return settingsOf(WiringCliSettings, io);
+export function wiringSettings(io: CliIo): WiringEnvironment {
+  return settingsOf(WiringEnvironment, io);
 }
 
 /** The hosts' own settings (Redis, prefix, wiring); throws {@link ConfigurationError} naming each bad variable. */

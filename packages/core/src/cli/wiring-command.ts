@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import type { ExtensionRegistry } from '../runtime/extension-registry.js';
 import { parsePipelineConfig } from '../runtime/pipeline-config.js';
 import { parseWiringOverrides } from '../runtime/wiring-overrides.js';
-import { loadCliRegistry, wiringSettings, type WiringCliSettings } from './cli-environment.js';
+import type { WiringEnvironment } from '../runtime/host-settings.js';
+import { loadCliRegistry, wiringSettings } from './cli-environment.js';
 import { parseOrUsage, printJson, UsageError, type CliIo } from './command.js';
 import { duration, table } from './format.js';
 
@@ -76,7 +77,7 @@ export async function wiringCommand(args: readonly string[], io: CliIo): Promise
 }
 
 /** The graph of a loaded registry, with the overrides of the settings it was loaded with. */
-export function wiringReport(registry: ExtensionRegistry, settings: WiringCliSettings): WiringReport {
+export function wiringReport(registry: ExtensionRegistry, settings: WiringEnvironment): WiringReport {
   const overrides = parseWiringOverrides(settings.COORDINATOR_WIRING);
   const pipelineConfig = parsePipelineConfig(settings.COORDINATOR_PIPELINES);
   const handlers = registry.extensions.flatMap((extension) =>

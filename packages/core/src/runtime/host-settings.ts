@@ -4,18 +4,15 @@ import type { WiringSettings } from './load-registry.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from './logging/host-logger.js';
 
 /**
- * The environment both hosts read: where Redis is, what to load and how to wire it.
- * Each host's settings class extends it with its own variables.
+ * What to load and how to wire it: read by both hosts and by `coordinator wiring`,
+ * which needs no Redis.
  *
  * @example
  * ```ts
- * class ApiHostSettings extends HostSettings { @IsInt() PORT: number = 3000; }
+ * const wiring = loadSettings(WiringEnvironment, process.env);
  * ```
  */
-export class HostSettings implements WiringSettings {
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
-  REDIS_URL!: string;
-
+export class WiringEnvironment implements WiringSettings {
   /** Comma-separated extension package names or paths. */
   @IsString()
   @IsNotEmpty()
@@ -35,6 +32,20 @@ export class HostSettings implements WiringSettings {
   @IsOptional()
   @IsString()
   COORDINATOR_ALLOW_INCOMPATIBLE?: string;
+}
+
+/**
+ * The environment both hosts read: where Redis is, what to load and how to wire it.
+ * Each host's settings class extends it with its own variables.
+ *
+ * @example
+ * ```ts
+ * class ApiHostSettings extends HostSettings { @IsInt() PORT: number = 3000; }
+ * ```
+ */
+export class HostSettings extends WiringEnvironment {
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL!: string;
 
   /** Key prefix of every queue; the braces make it a Redis Cluster hash tag. */
   @IsString()

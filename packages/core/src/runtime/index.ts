@@ -89,3 +89,4 @@ export {
   type LogFormat,
   type LogLevelName,
 } from './logging/index.js';
+export { WiringEnvironment } from './host-settings.js';
