@@ -5,13 +5,14 @@ SHELL := bash
 # scripts/ensure-pnpm.sh falls back to a repo-local pnpm in .tools/ when npm -g is not allowed.
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: help install build lint test release-check demo clean
+.PHONY: help install build lint test fuzz release-check demo clean
 
 help:
 	@echo "make install  ensure pnpm 12.4.2, then pnpm install --frozen-lockfile"
 	@echo "make build    install, then compile all packages (tsc -b)"
 	@echo "make lint     install, then eslint + prettier --check"
 	@echo "make test     build, lint, typecheck, api:check, then jest against one embedded Redis (or REDIS_URL), then release-check"
+	@echo "make fuzz     build, then fuzz every API route with FUZZ_RUNS (10000) generated requests, random FUZZ_SEED (printed)"
 	@echo "make release-check  build, pack every package, then build, test, pack and deploy examples/extension-loyalty with npm"
 	@echo "make demo     build, then run scripts/demo.mjs against an embedded Redis (or REDIS_URL)"
 	@echo "make clean    remove build output (packages/*/dist)"
@@ -39,6 +40,14 @@ test: build
 	@echo "==> test"
 	node scripts/redis.mjs run -- pnpm test
 	$(MAKE) release-check
+
+# The same spec `make test` runs with 400 seeded cases, with many more and a random seed
+# (FUZZ_SEED=<n> replays a run; see test/fuzz/fuzz-settings.ts for the other knobs).
+fuzz: build
+	@seed="$${FUZZ_SEED:-$$(node -e 'process.stdout.write(String(Math.floor(Math.random() * 2 ** 31)))')}"; \
+	runs="$${FUZZ_RUNS:-10000}"; \
+	echo "==> fuzz: $$runs requests in-process, $${FUZZ_PROCESS_RUNS:-$$((runs / 4))} against the api-host bin, $${FUZZ_RAW_RUNS:-$$((runs / 20))} malformed HTTP; seed $$seed (make fuzz FUZZ_SEED=$$seed replays)"; \
+	FUZZ_SEED="$$seed" FUZZ_RUNS="$$runs" node scripts/redis.mjs run -- pnpm test -- test/fuzz/routes.fuzz.spec.ts
 
 release-check: build
 	@echo "==> release check (an outside extension against the packed packages)"

@@ -18,7 +18,7 @@
 //
 // Only node builtins and global fetch.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { constants as osConstants } from 'node:os';
@@ -56,6 +56,13 @@ const TAIL_LINES = 15;
 const NOISE = /InstanceLoader|RoutesResolver|RouterExplorer|\[HTTP\] GET /;
 
 const ONCE = process.env.DEMO_ONCE === '1';
+// A development key with every scope, new each run. The API host is given only its SHA-256,
+// as in production (`coordinator api-key` makes keys for real deployments).
+const API_KEY = `cck_${randomBytes(32).toString('base64url')}`;
+const API_KEYS = JSON.stringify([
+  { id: 'demo', sha256: createHash('sha256').update(API_KEY).digest('hex'), scopes: ['*'] },
+]);
+const AUTH = { authorization: `Bearer ${API_KEY}` };
 const VERBOSE = process.env.DEMO_VERBOSE === '1';
 const COLOR =
   process.env.FORCE_COLOR !== undefined
@@ -251,7 +258,7 @@ async function fetchJson(url, { method = 'GET', body, headers = {}, timeoutMs = 
 /** GET `url` expecting 200 JSON; resolves to `{ body }` or `{ error }`, never rejects. */
 async function readJson(url) {
   try {
-    const res = await fetchJson(url);
+    const res = await fetchJson(url, { headers: AUTH });
     if (res.status === 200 && res.body !== undefined) return { body: res.body };
     return { error: `GET ${url} answered ${res.status}: ${res.text.slice(0, 200)}` };
   } catch (error) {
@@ -346,6 +353,7 @@ async function startHosts({ redisUrl, fakes, apiUrl, apiPort, healthPort, deadli
   const hostEnv = {
     REDIS_URL: redisUrl,
     COORDINATOR_EXTENSIONS: EXTENSIONS,
+    COORDINATOR_API_KEYS: API_KEYS,
     ORDERS_OMS_URL: fakes.oms,
     PAYMENTS_PROVIDER_URL: fakes.provider,
     PAYMENTS_PROVIDER_API_KEY: fakes.providerApiKey,
@@ -387,7 +395,7 @@ async function placeOrder(apiUrl, idempotencyKey) {
   try {
     const res = await fetchJson(`${apiUrl}/orders`, {
       method: 'POST',
-      headers: { 'idempotency-key': idempotencyKey },
+      headers: { ...AUTH, 'idempotency-key': idempotencyKey },
       body: SAMPLE_ORDER,
       timeoutMs: FLOW_TIMEOUT_MS,
     });
@@ -675,18 +683,21 @@ function printHowTo(urls, flow) {
   const taskId = flow.accepted?.taskId ?? '<taskId from the POST answer>';
   const { api, oms, provider } = urls;
   say(bold(`Try it by hand — the API is at ${api}`));
+  say(`  ${bold('Development key')} (every scope, valid while this demo runs):`);
+  say(`  export COORDINATOR_KEY=${API_KEY}`);
+  const auth = `-H "authorization: Bearer $COORDINATOR_KEY"`;
   say(dim('  # place an order (a new idempotency key makes a new order; the same key gives back the same one)'));
-  say(`  curl -sS -X POST ${api}/orders \\`);
+  say(`  curl -sS -X POST ${api}/orders ${auth} \\`);
   say(`    -H 'content-type: application/json' -H 'idempotency-key: demo-${randomUUID()}' \\`);
   say(`    -d '${JSON.stringify(SAMPLE_ORDER)}'`);
   say(dim('  # where an order stands, with its tasks in both extensions (use the orderId from the answer;'));
   say(dim('  # these are the sample order, already fulfilled)'));
-  say(`  curl -sS ${api}/orders/${orderId}`);
-  say(`  curl -sS ${api}/tasks/${taskId}`);
+  say(`  curl -sS ${auth} ${api}/orders/${orderId}`);
+  say(`  curl -sS ${auth} ${api}/tasks/${taskId}`);
   say(dim('  # its receipt, from the payment provider'));
-  say(`  curl -sS ${api}/payments/${orderId}/receipt`);
+  say(`  curl -sS ${auth} ${api}/payments/${orderId}/receipt`);
   say(dim('  # cancel it: order management cancels, the payment is refunded, the receipt then says refunded'));
-  say(`  curl -sS -X POST ${api}/orders/${orderId}/cancel`);
+  say(`  curl -sS -X POST ${auth} ${api}/orders/${orderId}/cancel`);
   say(dim('  # what the fakes received, and the webhooks the provider delivered'));
   say(`  curl -sS ${oms}/__calls`);
   say(`  curl -sS ${provider}/__calls`);
@@ -723,6 +734,7 @@ async function main() {
       `Ready: OMS ${fakes.oms}, payment provider ${fakes.provider}, API ${apiUrl}, worker health http://127.0.0.1:${healthPort}/health/ready`,
     ),
   );
+  say(`${bold('Development key')} (every scope, this run only): Authorization: Bearer ${API_KEY}`);
 
   const urls = { api: apiUrl, oms: fakes.oms, provider: fakes.provider };
   const flow = await guard(runSampleOrder(urls));

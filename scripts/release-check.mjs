@@ -22,6 +22,7 @@
 // end, on failure and on Ctrl-C. Only 127.0.0.1 is used, apart from npm's registry. Needs network access
 // to the npm registry for the two `npm install`s; the whole check takes about a minute (most of it npm install).
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,9 @@ const TAIL_LINES = 40;
 const OUTPUT_KEEP_BYTES = 256 * 1024;
 
 const KEEP = process.env.KEEP === '1';
+/** The deployment's client key, new each run. */
+const API_KEY = `cck_${randomBytes(32).toString('base64url')}`;
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const started = Date.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 const stamp = () => `[${seconds(Date.now() - started).padStart(6)}]`;
@@ -361,6 +365,7 @@ async function waitForTask(api, taskId, deadline) {
   while (Date.now() < deadline) {
     try {
       const response = await fetch(`${api}/tasks/${encodeURIComponent(taskId)}`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
         signal: AbortSignal.timeout(2_000),
       });
       last = response.status === 200 ? await response.json() : { httpStatus: response.status };
@@ -406,6 +411,10 @@ async function checkDeployment(work, packs, extension, redisUrl, hosts) {
     NODE_OPTIONS: '',
     REDIS_URL: redisUrl,
     COORDINATOR_EXTENSIONS: extension.name,
+    // The API host is given the key's hash, never the key.
+    COORDINATOR_API_KEYS: JSON.stringify([
+      { id: 'release-check', sha256: sha256(API_KEY), scopes: ['loyalty:write', 'tasks:read'] },
+    ]),
     HOST: '127.0.0.1',
     SHUTDOWN_GRACE_MS: '3000',
   };
@@ -417,7 +426,7 @@ async function checkDeployment(work, packs, extension, redisUrl, hosts) {
   const entry = { entryId: `release-check-${Date.now()}`, customerId: 'c-1', amount: 250 };
   const response = await fetch(`${api}/loyalty/entries`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
     body: JSON.stringify(entry),
     signal: AbortSignal.timeout(5_000),
   });

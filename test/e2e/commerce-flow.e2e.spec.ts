@@ -26,7 +26,7 @@ describe('commerce flow under load', () => {
     // as a client would, with the same key. Under a burst on a 2-core machine the store
     // timeout may trip; idempotency keys make the retry safe and the counts below exact.
     const place = async (key: string, tries = 5): Promise<{ status: number; body: OrderAccepted }> => {
-      const res = await fetch(`${d.api.url}/orders`, {
+      const res = await d.call(`/orders`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify(order),
@@ -44,7 +44,7 @@ describe('commerce flow under load', () => {
   }
 
   const views = (orderIds: readonly string[]) =>
-    Promise.all(orderIds.map(async (id) => (await (await fetch(`${d.api.url}/orders/${id}`)).json()) as OrderView));
+    Promise.all(orderIds.map(async (id) => (await (await d.call(`/orders/${id}`)).json()) as OrderView));
 
   const allIn = (stage: OrderView['stage']) => (vs: OrderView[]) => vs.every((v) => v.stage === stage);
   /** On a timeout, show the orders that did not get there, with their unfinished tasks. */
@@ -101,7 +101,7 @@ describe('commerce flow under load', () => {
 
     const cancelled = orderIds.slice(0, CANCELLED);
     const answers = await Promise.all(
-      cancelled.map((id) => fetch(`${d.api.url}/orders/${id}/cancel`, { method: 'POST' }).then((r) => r.status)),
+      cancelled.map((id) => d.call(`/orders/${id}/cancel`, { method: 'POST' }).then((r) => r.status)),
     );
     expect(answers).toEqual(Array(CANCELLED).fill(202));
     await eventually(() => views(cancelled), allIn('cancelled'), {

@@ -92,6 +92,8 @@ describe('queue dashboard in a browser', () => {
       args: CHROMIUM_ARGS,
       timeout: 20_000,
       viewport: { width: 1280, height: 900 },
+      // The browser answers the dashboard's Basic challenge with the admin key as password.
+      httpCredentials: { username: 'operator', password: coordinator.apiKey('test') },
     });
     // The page may ask for more than the host (the UI links a web font): nothing leaves this machine.
     await context.route(

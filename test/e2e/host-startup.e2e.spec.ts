@@ -48,6 +48,14 @@ describe('host startup refusals', () => {
     ).toContain('extension "left-pad-extension" cannot be resolved');
   });
 
+  it('refuses to run the API without credentials, or with a key configured in clear', async () => {
+    expect(await refusal('api', base())).toContain('no credentials configured');
+    const inClear = JSON.stringify([{ id: 'shop', sha256: 'cck_not-a-hash', scopes: ['orders:write'] }]);
+    const message = await refusal('api', { ...base(), COORDINATOR_API_KEYS: inClear });
+    expect(message).toContain("COORDINATOR_API_KEYS[0].sha256 must be the key's SHA-256");
+    expect(message).not.toContain('cck_not-a-hash');
+  });
+
   it('names a queue no loaded extension uses', async () => {
     expect(await refusal('worker', { ...base(), COORDINATOR_QUEUES: 'orders,shipping' })).toContain(
       'COORDINATOR_QUEUES names shipping',

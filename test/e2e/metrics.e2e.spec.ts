@@ -32,9 +32,7 @@ describe('metrics and worker health across separate processes', () => {
     return response.text();
   };
   const workers = async () =>
-    (await (
-      await fetch(`${d.api.url}/health/workers`, { signal: AbortSignal.timeout(5_000) })
-    ).json()) as WorkersReport;
+    (await (await d.call(`/health/workers`, { signal: AbortSignal.timeout(5_000) })).json()) as WorkersReport;
 
   it('counts the request, the enqueued tasks and their runs of one order on both hosts', async () => {
     const apiBefore = await scrape(d.api.url);
@@ -44,7 +42,7 @@ describe('metrics and worker health across separate processes', () => {
       expect(text).toMatch(/^coordinator_nodejs_eventloop_lag_seconds /m);
     }
 
-    const response = await fetch(`${d.api.url}/orders`, {
+    const response = await d.call(`/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': `metrics-${randomUUID()}` },
       body: JSON.stringify(order),
@@ -52,7 +50,7 @@ describe('metrics and worker health across separate processes', () => {
     expect(response.status).toBe(202);
     const { orderId } = (await response.json()) as { orderId: string };
     await eventually(
-      async () => (await (await fetch(`${d.api.url}/orders/${orderId}`)).json()) as OrderView,
+      async () => (await (await d.call(`/orders/${orderId}`)).json()) as OrderView,
       (v) => v.stage === 'fulfilled',
       { what: 'order fulfilled' },
     );
@@ -119,8 +117,8 @@ describe('metrics and worker health across separate processes', () => {
     expect([...report.unserved].sort()).toEqual(['orders', 'payments']);
     expect(report.queues.every((q) => q.workers.length === 0)).toBe(true);
     // Still 200: the api keeps accepting work for the queues to hold.
-    expect((await fetch(`${d.api.url}/health/workers`)).status).toBe(200);
-    expect((await fetch(`${d.api.url}/health/ready`)).status).toBe(200);
+    expect((await d.call(`/health/workers`)).status).toBe(200);
+    expect((await d.call(`/health/ready`)).status).toBe(200);
     const api = await eventually(
       () => scrape(d.api.url),
       (text) => value(text, 'coordinator_queue_workers{queue="orders"}') === 0,

@@ -20,15 +20,15 @@ describe('order flow across separate processes', () => {
   afterAll(() => d?.stop(), 30_000);
 
   const post = (idempotencyKey = `e2e-${randomUUID()}`) =>
-    fetch(`${d.api.url}/orders`, {
+    d.call(`/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify(order),
       signal: AbortSignal.timeout(1_000),
     });
 
-  const task = async (taskId: string) => (await (await fetch(`${d.api.url}/tasks/${taskId}`)).json()) as TaskStatus;
-  const view = async (orderId: string) => (await (await fetch(`${d.api.url}/orders/${orderId}`)).json()) as OrderView;
+  const task = async (taskId: string) => (await (await d.call(`/tasks/${taskId}`)).json()) as TaskStatus;
+  const view = async (orderId: string) => (await (await d.call(`/orders/${orderId}`)).json()) as OrderView;
 
   it('takes an order from the request to fulfilment across both extensions', async () => {
     const response = await post();
@@ -78,9 +78,9 @@ describe('order flow across separate processes', () => {
     const response = await post();
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
-    const ready = await fetch(`${d.api.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+    const ready = await d.call(`/health/ready`, { signal: AbortSignal.timeout(2_000) });
     expect(ready.status).toBe(503);
-    expect((await fetch(`${d.api.url}/health/live`)).status).toBe(200);
+    expect((await d.call(`/health/live`)).status).toBe(200);
     // Both hosts still shut down cleanly: nothing to flush, no hang, no crash.
     expect(await d.api.stop('SIGTERM', 5_000)).toBe(0);
     expect(await d.worker.stop('SIGTERM', 5_000)).toBe(0);

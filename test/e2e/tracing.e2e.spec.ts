@@ -5,13 +5,14 @@
  */
 import type { OrderView } from '@coordinator/extension-orders';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { eventually, startDeployment, type Deployment } from './support/deployment.js';
 import { OtlpReceiver, SpanKind, type ReceivedSpan } from './support/otlp-receiver.js';
 
 const order = { customerId: 'c-77', currency: 'EUR', lines: [{ sku: 'MUG', quantity: 1, unitPrice: 1250 }] };
-/** Sent with the order: it must not show up in any log line or span. */
-const bearer = `Bearer tok_${randomUUID()}`;
+/** The shop's JWT, sent with the order: it must not show up in any log line or span. */
+let bearer: string;
 
 describe('tracing and logs across separate processes', () => {
   let d: Deployment;
@@ -26,7 +27,15 @@ describe('tracing and logs across separate processes', () => {
       OTEL_BSP_SCHEDULE_DELAY: '200',
       LOG_LEVEL: 'debug',
     });
-    const response = await fetch(`${d.api.url}/orders`, {
+    const token = await new SignJWT({ scope: 'orders:write orders:read tasks:read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('shop-frontend')
+      .setIssuer('https://issuer.test')
+      .setAudience('coordinator')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(d.jwtSecret));
+    bearer = `Bearer ${token}`;
+    const response = await d.call(`/orders`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -38,7 +47,10 @@ describe('tracing and logs across separate processes', () => {
     expect(response.status).toBe(202);
     accepted = (await response.json()) as typeof accepted;
     await eventually(
-      async () => (await (await fetch(`${d.api.url}/orders/${accepted.orderId}`)).json()) as OrderView,
+      async () =>
+        (await (
+          await d.call(`/orders/${accepted.orderId}`, { headers: { authorization: bearer } })
+        ).json()) as OrderView,
       (view) => view.stage === 'fulfilled',
       { what: 'order fulfilled' },
     );
@@ -101,7 +113,7 @@ describe('tracing and logs across separate processes', () => {
 
   it('gives every attempt its own consumer and task span, children of the one enqueue span', async () => {
     d.oms.faults.set({ failNext: 1 });
-    const response = await fetch(`${d.api.url}/orders`, {
+    const response = await d.call(`/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': `trace-${randomUUID()}` },
       body: JSON.stringify(order),
@@ -134,6 +146,8 @@ describe('tracing and logs across separate processes', () => {
     expect(exported).not.toContain(d.provider.apiKey);
     expect(exported).not.toContain(d.provider.webhookSecret);
     expect(exported).not.toContain(bearer.slice('Bearer '.length));
+    expect(exported).not.toContain(d.apiKey);
+    expect(exported).not.toContain(d.jwtSecret);
   });
 
   it("writes the task's log lines as JSON with its trace id, task name, job id, attempt and extension", async () => {
@@ -160,7 +174,7 @@ describe('tracing and logs across separate processes', () => {
     );
   });
 
-  it('logs requests with method, route, status and duration, and no secret in either host', async () => {
+  it('logs requests with method, route, status and duration, and no key, token or secret in either host', async () => {
     await chain();
     const api = d.api.output();
     const request = api
@@ -176,6 +190,12 @@ describe('tracing and logs across separate processes', () => {
       expect(output).not.toContain(d.provider.apiKey);
       expect(output).not.toContain(d.provider.webhookSecret);
       expect(output).not.toContain(bearer.slice('Bearer '.length));
+      expect(output).not.toContain(d.apiKey);
+      expect(output).not.toContain(d.jwtSecret);
+      // No credential of any kind, not even one the host refused.
+      expect(output).not.toMatch(
+        /cck_[A-Za-z0-9_-]{20}|eyJ[A-Za-z0-9_-]{10,}\.|authorization"?\s*[:=]\s*"?(Bearer|Basic) /i,
+      );
     }
   });
 });

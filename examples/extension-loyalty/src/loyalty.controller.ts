@@ -1,4 +1,4 @@
-import { TaskDispatcher, type TaskReceipt } from '@coordinator/core';
+import { RequireScopes, TaskDispatcher, type TaskReceipt } from '@coordinator/core';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RecordEntryPayload } from './tasks/record-entry.payload.js';
 import { recordEntry } from './tasks/record-entry.task.js';
@@ -13,10 +13,11 @@ export class LoyaltyController {
 
   /**
    * `POST /loyalty/entries`: answers 202 with `{ taskId, statusUrl }` once the queue has
-   * stored the task (503 when it cannot), 400 for an invalid body. `GET /tasks/:id`
-   * shows the task's progress.
+   * stored the task (503 when it cannot), 400 for an invalid body, 401/403 without a
+   * key or token granting `loyalty:write`. `GET /tasks/:id` shows the task's progress.
    */
   @Post('entries')
+  @RequireScopes('loyalty:write')
   @HttpCode(202)
   record(@Body() body: RecordEntryPayload): Promise<TaskReceipt> {
     // The entry id is the idempotency key: posting the same entry again returns the first

@@ -6,9 +6,12 @@ import {
   type TaskTransport,
 } from '@coordinator/core/runtime';
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE, ModuleRef } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, ModuleRef } from '@nestjs/core';
+import { PrincipalInterceptor } from './auth/principal.interceptor.js';
+import { VisibleStatusReader } from './auth/visible-status-reader.js';
 import { CoordinatorExceptionFilter } from './errors/coordinator-exception.filter.js';
 import { HealthModule } from './health/health.module.js';
+import { apiDispatcher } from './limits/api-dispatcher.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { TRANSPORT } from './transport.token.js';
 
@@ -40,8 +43,10 @@ export class ApiHostModule {
       controllers: [TasksController],
       providers: [
         { provide: TRANSPORT, useValue: transport },
-        { provide: TaskDispatcher, useValue: transport.dispatcher },
-        { provide: TaskStatusReader, useValue: transport.status },
+        // Bounded per queue (QUEUE_MAX_WAITING): a backed-up queue answers 503 instead of filling Redis.
+        { provide: TaskDispatcher, useValue: apiDispatcher(transport, registry, env) },
+        // Controllers see only their caller's tasks (admins see all).
+        { provide: TaskStatusReader, useValue: new VisibleStatusReader(transport.status) },
         {
           provide: PipelineRunner,
           inject: [ModuleRef],
@@ -49,6 +54,7 @@ export class ApiHostModule {
             new PipelineRunner(registry, (type) => moduleRef.get(type, { strict: false })),
         },
         { provide: APP_FILTER, useClass: CoordinatorExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: PrincipalInterceptor },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

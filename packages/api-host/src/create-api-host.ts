@@ -1,8 +1,18 @@
-import type { ExtensionRegistry, TaskTransport } from '@coordinator/core/runtime';
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import { loadSettings, type ExtensionRegistry, type TaskTransport } from '@coordinator/core/runtime';
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiHostModule } from './api-host.module.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { createAuthenticator } from './auth/create-authenticator.js';
+import { mountAuthentication } from './auth/mount-authentication.js';
+import { AuthSettings } from './auth/auth.settings.js';
+import { RoutePolicies } from './auth/route-policies.js';
+import { HealthController } from './health/health.controller.js';
+import { mountRateLimit } from './limits/mount-rate-limit.js';
+import { mountBodyDepthLimit } from './limits/body-depth-limit.js';
+import { RequestLimitsSettings } from './limits/request-limits.settings.js';
+import { TasksController } from './tasks/tasks.controller.js';
 import type { ApiMetrics } from './metrics/api-metrics.js';
 import { mountMetrics } from './metrics/mount-metrics.js';
 import { mountQueueDashboard } from './dashboard/queue-dashboard.js';
@@ -25,6 +35,8 @@ export interface CreateApiHostOptions {
   logger?: LoggerService | LogLevel[] | false;
   /** Request metrics and `GET /metrics`; none when left out. */
   metrics?: ApiMetrics;
+  /** Who may call; by default built from the environment (`COORDINATOR_API_KEYS`, `AUTH_JWT_*`). */
+  authenticator?: Authenticator;
 }
 
 /**
@@ -37,9 +49,25 @@ export interface CreateApiHostOptions {
  * ```
  */
 export async function createApiHost(options: CreateApiHostOptions): Promise<NestFastifyApplication> {
+  const env = options.env ?? process.env;
+  const limits = loadSettings(RequestLimitsSettings, env);
+  // Every route is checked now: a route without an access rule stops the host here.
+  const policies = RoutePolicies.build(
+    options.registry,
+    [TasksController, HealthController],
+    !loadSettings(AuthSettings, env).METRICS_REQUIRE_AUTH,
+  );
+  const authenticator = options.authenticator ?? createAuthenticator(env);
+  for (const route of policies.routes) {
+    if (route.policy.kind === 'public' && route.owner !== 'coordinator') {
+      new Logger('Auth').log(`${route.method} ${route.path} is public (${route.owner}): ${route.policy.reason}`);
+    }
+  }
   const adapter = new FastifyAdapter({
     // Answer 503 to new requests while closing, so load balancers move on at once.
     return503OnClosing: true,
+    // Larger bodies are answered 413 from their Content-Length, before they are read.
+    bodyLimit: limits.BODY_LIMIT_BYTES,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiHostModule.forRoot({ registry: options.registry, transport: options.transport, env: options.env }),
@@ -47,10 +75,15 @@ export async function createApiHost(options: CreateApiHostOptions): Promise<Nest
     // Raw bodies stay available (`req.rawBody`) for webhook signatures, which are computed over the exact bytes.
     { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false, rawBody: true },
   );
+  // Authentication first: its hooks must see every route mounted after it.
+  mountAuthentication(app, policies, authenticator);
+  // Bodies nested deeper than any DTO needs are refused before validation recurses into them.
+  mountBodyDepthLimit(app);
+  // Per caller, in Redis; its hook runs after authentication's, so it sees the principal.
+  await mountRateLimit(app, options.transport, env);
   // `/metrics` and the request-metrics hook: plain Fastify, before any route is mounted.
   if (options.metrics) mountMetrics(app, options.metrics);
   // `/admin/queues` (BullMQ only) and `/docs`: plain Fastify routes, mounted before init.
-  const env = options.env ?? process.env;
   try {
     await mountQueueDashboard(app, options.registry, options.transport, env);
     mountOpenApi(app, options.registry, env);

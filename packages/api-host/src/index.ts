@@ -11,3 +11,5 @@ export { createApiHost, type CreateApiHostOptions } from './create-api-host.js';
 export { startApiHost, type RunningApiHost } from './start-api-host.js';
 export { ApiMetrics, UNMATCHED_ROUTE } from './metrics/api-metrics.js';
 export type { WorkersReport, QueueCoverage, WorkerSummary } from './health/worker-coverage.js';
+export { mountedRoutes, type MountedRoute } from './auth/mount-authentication.js';
+export type { RoutePolicy } from './auth/route-policies.js';

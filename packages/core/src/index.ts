@@ -38,6 +38,7 @@ export {
   IdempotencyConflictError,
   PayloadValidationError,
   PermanentError,
+  QueueFullError,
   QueueUnavailableError,
   RetryableError,
   TaskTimeoutError,
@@ -62,3 +63,15 @@ export type { PipelineResult, PipelineRunOptions } from './contract/pipeline-res
 export { PipelineStepError, PipelineTimeoutError } from './contract/pipeline-errors.js';
 // The runner lives with the host runtime; extensions inject it, so the SDK exports it too.
 export { PipelineRunner } from './runtime/pipeline-runner.js';
+export { ADMIN_SCOPE, scopeGranted, type Principal } from './access/principal.js';
+export {
+  BodyLimit,
+  bodyLimitOf,
+  BODY_LIMIT_METADATA,
+  PublicRoute,
+  RequireScopes,
+  routeAccessOf,
+  ROUTE_ACCESS_METADATA,
+  type RouteAccess,
+} from './access/route-access.js';
+export { CurrentPrincipal } from './access/current-principal.js';

@@ -59,8 +59,10 @@ export {
   checkSampleValidates,
   requiredFieldsOf,
 } from './conformance/check-payload-dto.js';
+export { checkPayloadSecrets, sensitiveNameReason } from './conformance/check-payload-secrets.js';
 export { checkSamples } from './conformance/check-samples.js';
 export { checkSignalWiring } from './conformance/check-signal-wiring.js';
 export { checkControllerRoutes, listControllerRoutes, type ControllerRoute } from './conformance/controller-routes.js';
+export { checkRouteAccess } from './conformance/check-route-access.js';
 export { checkMountedRoutes, fastifyRouteLookup, type RouteLookup } from './conformance/check-mounted-routes.js';
 export { checkTaskOutcome } from './conformance/check-task-outcome.js';

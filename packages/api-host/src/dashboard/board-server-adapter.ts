@@ -10,6 +10,7 @@ import ejs from 'ejs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
+import { boardErrorBody } from './board-error-body.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'application/javascript; charset=utf-8',
@@ -106,7 +107,8 @@ export class BoardServerAdapter implements IServerAdapter {
     return async (scope) => {
       scope.setErrorHandler((error, _request, reply) => {
         const response = errorHandler(error as Error);
-        return reply.status(response.status ?? 500).send(response.body);
+        const status = response.status ?? 500;
+        return reply.status(status).send(boardErrorBody(status, response.body));
       });
 
       scope.get(`${statics.route}/*`, (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
@@ -145,7 +147,8 @@ export class BoardServerAdapter implements IServerAdapter {
                 body: request.body as Record<string, unknown>,
                 headers: request.headers as Record<string, string | undefined>,
               });
-              return reply.status(response.status ?? 200).send(response.body);
+              const status = response.status ?? 200;
+              return reply.status(status).send(boardErrorBody(status, response.body));
             },
           });
         }

@@ -12,6 +12,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsString } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { createApiHost } from '../create-api-host.js';
+import { testCaller } from '../auth/fixtures/test-caller.js';
 
 class Note {
   @IsString()
@@ -39,7 +40,12 @@ class RedisDownTransport extends InlineTransport {
 describe('health routes', () => {
   it('answers liveness and readiness with terminus results', async () => {
     const registry = new ExtensionRegistry([notes]);
-    const app = await createApiHost({ registry, transport: new InlineTransport(registry), logger: false });
+    const app = await createApiHost({
+      registry,
+      transport: new InlineTransport(registry),
+      env: testCaller().env,
+      logger: false,
+    });
     try {
       const live = await app.inject({ method: 'GET', url: '/health/live' });
       expect(live.statusCode).toBe(200);
@@ -55,7 +61,12 @@ describe('health routes', () => {
 
   it('is not ready while Redis does not answer, and says why', async () => {
     const registry = new ExtensionRegistry([notes]);
-    const app = await createApiHost({ registry, transport: new RedisDownTransport(registry), logger: false });
+    const app = await createApiHost({
+      registry,
+      transport: new RedisDownTransport(registry),
+      env: testCaller().env,
+      logger: false,
+    });
     try {
       const ready = await app.inject({ method: 'GET', url: '/health/ready' });
       expect(ready.statusCode).toBe(503);
@@ -71,7 +82,12 @@ describe('health routes', () => {
 
   it('has no worker heartbeats to report with the inline transport', async () => {
     const registry = new ExtensionRegistry([notes]);
-    const app = await createApiHost({ registry, transport: new InlineTransport(registry), logger: false });
+    const app = await createApiHost({
+      registry,
+      transport: new InlineTransport(registry),
+      env: testCaller().env,
+      logger: false,
+    });
     try {
       const workers = await app.inject({ method: 'GET', url: '/health/workers' });
       expect(workers.statusCode).toBe(200);
@@ -102,7 +118,7 @@ describe('GET /health/workers (real Redis)', () => {
   beforeAll(async () => {
     const registry = new ExtensionRegistry([notes, archive]);
     transport = new BullMqTransport(registry, { redisUrl: process.env.REDIS_URL!, prefix });
-    app = await createApiHost({ registry, transport, logger: false });
+    app = await createApiHost({ registry, transport, env: testCaller().env, logger: false });
     // The producer connection fails fast: wait until it is up before writing through it.
     for (let tries = 0; ; tries += 1) {
       try {

@@ -1,3 +1,4 @@
+import { PublicRoute } from '@coordinator/core';
 import type { TaskTransport } from '@coordinator/core/runtime';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
@@ -13,6 +14,7 @@ import { workerCoverage, type WorkerDirectory, type WorkersReport } from './work
  * worker (`status: 'degraded'`): a load balancer must not pull an API that can still queue.
  */
 @Controller('health')
+@PublicRoute('liveness and readiness probes of load balancers and orchestrators')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

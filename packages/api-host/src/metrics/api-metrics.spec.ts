@@ -1,10 +1,11 @@
-import { defineExtension, defineTask, TaskDispatcher, type TaskHandler } from '@coordinator/core';
+import { defineExtension, defineTask, RequireScopes, TaskDispatcher, type TaskHandler } from '@coordinator/core';
 import { ExtensionRegistry, InlineTransport, ObserverList, type WorkerHeartbeat } from '@coordinator/core/runtime';
 import { describe, expect, it } from '@jest/globals';
 import { Body, Controller, Get, HttpCode, Injectable, Param, Post } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { Registry } from 'prom-client';
 import { createApiHost } from '../create-api-host.js';
+import { testCaller } from '../auth/fixtures/test-caller.js';
 import { ApiMetrics } from './api-metrics.js';
 
 class Note {
@@ -21,7 +22,10 @@ class NoteHandler implements TaskHandler<Note> {
 
 const writeNote = defineTask({ name: 'notes.write', payload: Note, handler: NoteHandler });
 
+const caller = testCaller();
+
 @Controller('notes')
+@RequireScopes('notes:write')
 class NotesController {
   constructor(private readonly dispatcher: TaskDispatcher) {}
 
@@ -49,15 +53,20 @@ describe('ApiMetrics', () => {
     const registry = new ExtensionRegistry([notes]);
     const metrics = new ApiMetrics(registry, new Registry());
     const transport = new InlineTransport(registry, new ObserverList([metrics.enqueued]));
-    const app = await createApiHost({ registry, transport, logger: false, metrics });
+    const app = await createApiHost({ registry, transport, env: caller.env, logger: false, metrics });
     try {
-      expect((await app.inject({ method: 'POST', url: '/notes', payload: { text: 'hi' } })).statusCode).toBe(202);
-      expect((await app.inject({ method: 'POST', url: '/notes', payload: {} })).statusCode).toBe(400);
-      await app.inject({ method: 'GET', url: '/notes/n-1' });
-      await app.inject({ method: 'GET', url: '/notes/n-2' });
-      await app.inject({ method: 'GET', url: '/nowhere/at/all' });
+      expect(
+        (await app.inject({ headers: caller.headers, method: 'POST', url: '/notes', payload: { text: 'hi' } }))
+          .statusCode,
+      ).toBe(202);
+      expect(
+        (await app.inject({ headers: caller.headers, method: 'POST', url: '/notes', payload: {} })).statusCode,
+      ).toBe(400);
+      await app.inject({ headers: caller.headers, method: 'GET', url: '/notes/n-1' });
+      await app.inject({ headers: caller.headers, method: 'GET', url: '/notes/n-2' });
+      await app.inject({ headers: caller.headers, method: 'GET', url: '/nowhere/at/all' });
 
-      const response = await app.inject({ method: 'GET', url: '/metrics' });
+      const response = await app.inject({ headers: caller.headers, method: 'GET', url: '/metrics' });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toContain('text/plain');
       const text = response.body;

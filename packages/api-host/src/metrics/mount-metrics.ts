@@ -2,6 +2,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { UNMATCHED_ROUTE, type ApiMetrics } from './api-metrics.js';
 
+/** Where Prometheus scrapes the API host. */
+export const METRICS_PATH = '/metrics';
+
 /**
  * Counts every response with a Fastify `onResponse` hook, labelled with the matched
  * route pattern (`request.routeOptions.url`, e.g. `/orders/:id`) so cardinality stays
@@ -19,7 +22,7 @@ export function mountMetrics(app: NestFastifyApplication, metrics: ApiMetrics): 
       reply.elapsedTime / 1_000,
     );
   });
-  fastify.get('/metrics', async (_request, reply) => {
+  fastify.get(METRICS_PATH, async (_request, reply) => {
     const { contentType, body } = await metrics.scrape();
     return reply.header('content-type', contentType).send(body);
   });

@@ -1,6 +1,7 @@
-import type { ExtensionRegistry } from '@coordinator/core/runtime';
-import { RequestMethod, type Type } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { routeAccessOf, type RouteAccess } from '@coordinator/core';
+import { listControllerRoutes, type ExtensionRegistry } from '@coordinator/core/runtime';
+import type { Type } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 
 /** One route of a loaded extension's controller, as Nest mounts it. */
@@ -14,6 +15,8 @@ export interface ExtensionRoute {
   body?: Type;
   /** Names of the request headers its `@Headers('name')` parameters read, lower-case. */
   headers: string[];
+  /** Who may call it (`@RequireScopes` / `@PublicRoute`). */
+  access?: RouteAccess;
 }
 
 /**
@@ -22,46 +25,22 @@ export interface ExtensionRoute {
  * which extension and which classes their bodies are.
  */
 export function extensionRoutes(registry: ExtensionRegistry): ExtensionRoute[] {
-  const routes: ExtensionRoute[] = [];
-  for (const extension of registry.extensions) {
-    for (const controller of extension.controllers) {
-      const prefixes = paths(Reflect.getMetadata(PATH_METADATA, controller));
-      for (const key of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, unknown>)[key];
-        if (key === 'constructor' || typeof handler !== 'function') continue;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined) continue;
-        const body = bodyType(controller, key);
-        const headers = headerNames(controller, key);
-        for (const prefix of prefixes) {
-          for (const path of paths(Reflect.getMetadata(PATH_METADATA, handler))) {
-            routes.push({
-              extension: extension.name,
-              method: RequestMethod[method].toLowerCase(),
-              path: openApiPath(prefix, path),
-              ...(body ? { body } : {}),
-              headers,
-            });
-          }
-        }
-      }
-    }
-  }
-  return routes;
-}
-
-function paths(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  return [typeof value === 'string' ? value : '/'];
-}
-
-/** `orders` + `:id/cancel` → `/orders/{id}/cancel`. */
-function openApiPath(prefix: string, path: string): string {
-  const joined = `/${[prefix, path]
-    .flatMap((p) => p.split('/'))
-    .filter(Boolean)
-    .join('/')}`;
-  return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return registry.extensions.flatMap((extension) =>
+    extension.controllers.flatMap((controller) =>
+      listControllerRoutes(controller).map(({ handler, method, path }) => {
+        const body = bodyType(controller, handler);
+        const access = routeAccessOf(controller, handler);
+        return {
+          extension: extension.name,
+          method: method.toLowerCase(),
+          path: path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+          ...(body ? { body } : {}),
+          headers: headerNames(controller, handler),
+          ...(access ? { access } : {}),
+        };
+      }),
+    ),
+  );
 }
 
 /** The route's parameter decorators, as `[paramtype, { index, data }]`. */

@@ -40,6 +40,11 @@ export function buildOpenApiDocument(app: INestApplication, registry: ExtensionR
       `Accepts requests, stores the work as tasks and answers at once; the tasks run in the worker hosts. ` +
         `Extensions loaded: ${loaded || 'none'}.`,
     )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key (`cck_…`) or a JWT from the configured issuer.' },
+      'bearer',
+    )
+    .addSecurityRequirements('bearer')
     .build();
   // Tags come from the extensions (see completeDocument), not from controller class names.
   return completeDocument(SwaggerModule.createDocument(app, config, { autoTagControllers: false }), registry);
@@ -75,12 +80,27 @@ export function completeDocument(document: OpenAPIObject, registry: ExtensionReg
     }
     addHeaderParameters(operation, route.headers);
     addStandardResponses(operation);
+    if (route.access?.kind === 'public') {
+      operation.security = [];
+      delete operation.responses['401'];
+      delete operation.responses['403'];
+    } else if (route.access) {
+      operation.security = [{ bearer: [...route.access.scopes] }];
+      operation.description = [
+        operation.description,
+        `Needs the scope(s) ${route.access.scopes.map((s: string) => `\`${s}\``).join(', ')}.`,
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+    }
   }
   // Whatever no extension owns is the host's own (`/tasks/{id}`, `/health/*`); a bare 200 says OK.
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item as Record<string, OperationObject | undefined>)) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
       if (!operation.tags?.length) operation.tags = [HOST_TAG];
+      // Probes are open to load balancers.
+      if (operation.tags.includes(HOST_TAG) && operation.operationId?.startsWith('Health')) operation.security = [];
       const ok = operation.responses['200'] as ResponseObject | undefined;
       if (ok && !ok.description) ok.description = 'OK';
     }

@@ -5,6 +5,7 @@ import { startTestCoordinator, type TestCoordinator } from '@coordinator/testing
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { OpenAPIObject, OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import { createApiHost } from '../create-api-host.js';
+import { testCaller } from '../auth/fixtures/test-caller.js';
 
 // Dummy values: in inline mode nothing calls order management or the provider.
 const env = {
@@ -12,6 +13,8 @@ const env = {
   PAYMENTS_PROVIDER_URL: 'http://127.0.0.1:9',
   PAYMENTS_PROVIDER_API_KEY: 'sk_test_docs',
   PAYMENTS_STRIPE_WEBHOOK_SECRET: 'whsec_docs',
+  // Keys for the hosts built here directly; the harness adds its own caller beside it.
+  ...testCaller(['*'], 'docs').env,
 };
 
 describe('OpenAPI document of the loaded extensions', () => {
@@ -58,11 +61,12 @@ describe('OpenAPI document of the loaded extensions', () => {
     expect(schema(line.properties!.quantity)).toMatchObject({ type: 'integer', minimum: 1, maximum: 10_000 });
 
     expect(Object.keys(create!.responses)).toEqual(
-      expect.arrayContaining(['202', '400', '401', '404', '409', '422', '503']),
+      expect.arrayContaining(['202', '400', '401', '403', '404', '409', '413', '422', '429', '503']),
     );
-    expect((create!.responses['401'] as { description: string }).description).toMatch(
-      /once authentication is configured/,
-    );
+    expect((create!.responses['401'] as { description: string }).description).toMatch(/no credentials/);
+    expect(create!.security).toEqual([{ bearer: ['orders:write'] }]);
+    expect(create!.description).toContain('Needs the scope(s) `orders:write`.');
+    expect(document.components?.securitySchemes?.['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect((create!.responses['503'] as { headers: object }).headers).toHaveProperty('Retry-After');
     expect(create!.parameters).toEqual(
       expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'idempotency-key' })]),
@@ -70,24 +74,33 @@ describe('OpenAPI document of the loaded extensions', () => {
   });
 
   it('lists every route of both extensions under its extension, each with the standard answers', () => {
-    const routes: [string, 'get' | 'post', string][] = [
-      ['/orders/{id}', 'get', 'orders'],
-      ['/orders/{id}/cancel', 'post', 'orders'],
-      ['/payments/webhooks/stripe', 'post', 'payments'],
-      ['/payments/{orderId}/receipt', 'get', 'payments'],
+    const routes: [string, 'get' | 'post', string, string[] | undefined][] = [
+      ['/orders/{id}', 'get', 'orders', ['orders:read']],
+      ['/orders/{id}/cancel', 'post', 'orders', ['orders:write']],
+      ['/payments/webhooks/stripe', 'post', 'payments', undefined],
+      ['/payments/{orderId}/receipt', 'get', 'payments', ['payments:read']],
     ];
-    for (const [path, method, tag] of routes) {
+    for (const [path, method, tag, scopes] of routes) {
       const op = operation(path, method);
       expect({ path, tags: op?.tags }).toEqual({ path, tags: [tag] });
-      expect(Object.keys(op!.responses)).toEqual(expect.arrayContaining(['400', '401', '404', '409', '422', '503']));
+      expect(Object.keys(op!.responses)).toEqual(expect.arrayContaining(['400', '404', '409', '413', '422', '503']));
+      // A public route (the provider's webhook) needs no credentials, and says so.
+      expect({ path, security: op!.security }).toEqual({ path, security: scopes ? [{ bearer: scopes }] : [] });
+      expect('401' in op!.responses).toBe(scopes !== undefined);
     }
     expect(document.tags!.map((t) => t.name)).toEqual(expect.arrayContaining(['orders', 'payments']));
     // The host's own routes are documented too, without the extensions' answers.
     expect(operation('/tasks/{id}', 'get')).toBeDefined();
   });
 
-  it('serves Swagger UI at /docs', async () => {
-    const res = await fetch(`${coordinator.http.baseUrl}/docs`);
+  it('serves Swagger UI at /docs to authenticated callers; a browser is asked for the key', async () => {
+    const anonymous = await fetch(`${coordinator.http.baseUrl}/docs`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Basic realm="coordinator"');
+    const password = coordinator.apiKey('test');
+    const res = await fetch(`${coordinator.http.baseUrl}/docs`, {
+      headers: { authorization: `Basic ${Buffer.from(`operator:${password}`).toString('base64')}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await res.text()).toContain('swagger-ui');

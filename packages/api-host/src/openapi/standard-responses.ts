@@ -25,19 +25,26 @@ const error = (description: string, extra: Partial<ResponseObject> = {}): Respon
 
 /**
  * The answers every extension route can give besides its own success, whatever the
- * extension: the API host's validation, authentication (to come), lookups, idempotency
+ * extension: the API host's validation, authentication, limits, lookups, idempotency
  * and queue. Added to the document after scanning, so extensions need no decorators.
  */
 export const standardResponses: Record<string, ResponseObject> = {
   '400': error(
     'Bad request: the body, a path parameter or a required header (`Idempotency-Key`) is invalid; `message` names each field.',
   ),
-  '401': error('Unauthorized: once authentication is configured, the request carries no valid credentials.'),
-  '404': error('Not found: the path names an order, payment or task the coordinator does not know.'),
+  '401': error('Unauthorized: no credentials, or an API key or token that is unknown, malformed or expired.'),
+  '403': error('Forbidden: the credentials are valid but lack a scope the route needs; `message` names it.'),
+  '404': error(
+    'Not found: the path names an order, payment or task the coordinator does not know, or that another caller owns.',
+  ),
   '409': error('Conflict: the request contradicts the current state of what it names.'),
   '422': error(
     'Unprocessable: this `Idempotency-Key` was already used with a different body; the first request stands.',
   ),
+  '413': error("Payload too large: the body exceeds the route's limit (64 KiB unless configured); it was not read."),
+  '429': error('Too many requests from this caller: retry after `Retry-After` seconds.', {
+    headers: { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } } },
+  }),
   '503': error('The task queue (Redis) is unavailable: nothing was stored. Retry after `Retry-After` seconds.', {
     headers: { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } } },
   }),

@@ -12,6 +12,7 @@ const USAGE = `Usage: coordinator <command> [options]
 
 Commands:
   new-extension <name>   write a standalone extension package, ready to test, build and publish
+  api-key                make an API key for the API host and its COORDINATOR_API_KEYS entry
 
 Operations (configured like the hosts: REDIS_URL, COORDINATOR_EXTENSIONS, COORDINATOR_WIRING,
 COORDINATOR_PIPELINES, COORDINATOR_PREFIX, COORDINATOR_ALLOW_INCOMPATIBLE; extensions
@@ -71,6 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return 0;
     }
     if (command === 'new-extension') return newExtensionCommand(rest, io);
+    if (command === 'api-key') return (await import('./api-key-command.js')).apiKeyCommand(rest, io);
     // Imported on use: the operations commands load BullMQ, ioredis and class-validator,
     // which new-extension (run with npx, outside any deployment) does without.
     if (command === 'wiring') return await (await import('./wiring-command.js')).wiringCommand(rest, io);
@@ -160,7 +162,7 @@ function newExtensionCommand(args: readonly string[], io: CliIo): number {
   return 0;
 }
 
-const COMMANDS = new Set(['new-extension', 'wiring', 'queues', 'workers', 'dead-letters']);
+const COMMANDS = new Set(['new-extension', 'api-key', 'wiring', 'queues', 'workers', 'dead-letters']);
 
 /** The command whose help explains a usage error: `" wiring"`, `" dead-letters replay"`, or `""`. */
 function helpTopic(argv: readonly string[]): string {

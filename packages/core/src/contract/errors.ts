@@ -79,6 +79,30 @@ export class IdempotencyConflictError extends CoordinatorError {}
 export class QueueUnavailableError extends CoordinatorError {}
 
 /**
+ * The queue already holds as many waiting tasks as the deployment allows
+ * (`QUEUE_MAX_WAITING`), so the API host refused to add another one. Nothing was
+ * stored; like any {@link QueueUnavailableError} the API answers 503 with `Retry-After`,
+ * and the response names the queue.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof QueueFullError) logger.warn(`${e.queue} is backed up`); }
+ * ```
+ */
+export class QueueFullError extends QueueUnavailableError {
+  constructor(
+    /** The queue that is full. */
+    readonly queue: string,
+    /** How many tasks were waiting when the host last looked. */
+    readonly waiting: number,
+    /** The configured cap on waiting tasks for that queue. */
+    readonly limit: number,
+  ) {
+    super(`queue "${queue}" is full: ${waiting} tasks waiting, limit ${limit}`);
+  }
+}
+
+/**
  * A task did not finish within its `timeoutMs`; its AbortSignal has fired. Retryable.
  *
  * @example

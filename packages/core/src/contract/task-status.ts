@@ -27,6 +27,11 @@ export interface TaskStatus {
   result?: unknown;
   failureReason?: string;
   correlationId?: string;
+  /**
+   * The principal whose request led to the task. The API host shows a task only to its
+   * owner (or an admin), answering 404 to anyone else.
+   */
+  owner?: string;
   /** Signals the task emitted and the handler tasks each one started. */
   emitted?: readonly EmittedSignal[];
 }

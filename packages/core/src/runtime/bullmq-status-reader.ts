@@ -4,7 +4,7 @@ import { TaskStatusReader, type TaskState, type TaskStatus } from '../contract/t
 import type { Redis } from 'ioredis';
 import { correlationKey } from './bullmq-dispatcher.js';
 import type { ExtensionRegistry } from './extension-registry.js';
-import type { JobEnvelope, JobOutcome } from './job-envelope.js';
+import type { JobEnvelope, JobMeta, JobOutcome } from './job-envelope.js';
 import { taskNameOf } from './task-id.js';
 
 const STATES: Record<string, TaskState> = {
@@ -63,18 +63,19 @@ export class BullMqStatusReader extends TaskStatusReader {
       if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
         job = ((await this.queueOf(queue).getJob(taskId)) as Job<JobEnvelope, JobOutcome> | undefined) ?? job;
       }
-      return toStatus(job, state);
+      return toStatus(job, state, this.registry.findTask(job.name)?.extension.name);
     }
     return undefined;
   }
 }
 
-function toStatus(job: Job<JobEnvelope, JobOutcome>, state: TaskState): TaskStatus {
-  const meta = job.data.meta;
+function toStatus(job: Job<JobEnvelope, JobOutcome>, state: TaskState, extension = 'unknown'): TaskStatus {
+  // A job written by another producer may have no envelope; its status (failed, and why) must still read.
+  const meta: Partial<JobMeta> = (job.data as Partial<JobEnvelope> | null)?.meta ?? {};
   const status: TaskStatus = {
     taskId: job.id ?? '',
-    task: meta.task,
-    extension: meta.extension,
+    task: meta.task ?? job.name,
+    extension: meta.extension ?? extension,
     state,
     attemptsMade: state === 'active' ? job.attemptsStarted : job.attemptsMade,
     maxAttempts: job.opts.attempts ?? 1,
@@ -88,6 +89,7 @@ function toStatus(job: Job<JobEnvelope, JobOutcome>, state: TaskState): TaskStat
   }
   if (job.failedReason) status.failureReason = job.failedReason;
   if (meta.correlationId) status.correlationId = meta.correlationId;
+  if (meta.owner) status.owner = meta.owner;
   return status;
 }
 

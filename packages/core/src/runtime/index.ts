@@ -33,6 +33,8 @@ export {
 export { BullMqStatusReader } from './bullmq-status-reader.js';
 export { TaskExecutor, asError, type HandlerResolver, type JobRun } from './task-executor.js';
 export { InlineTransport } from './inline-transport.js';
+export { currentOwner, runAsOwner } from './owner-context.js';
+export { API_KEY_PREFIX, generateApiKey, hashApiKey, type ApiKeyEntry } from './access/api-keys.js';
 export { ObserverList, type ObservedJob, type TaskObserver } from './task-observer.js';
 export { createTaskLogger } from './task-logger.js';
 export type { TaskTransport } from './task-transport.js';
@@ -90,3 +92,4 @@ export {
   type LogLevelName,
 } from './logging/index.js';
 export { WiringEnvironment } from './host-settings.js';
+export { listControllerRoutes, type ControllerRoute } from './controller-routes.js';

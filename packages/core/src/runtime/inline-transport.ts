@@ -82,6 +82,7 @@ export class InlineTransport extends QueueDispatcher implements TaskTransport {
           maxAttempts: job.task.definition.retry.attempts,
           enqueuedAt: job.envelope.meta.enqueuedAt,
           ...(job.envelope.meta.correlationId ? { correlationId: job.envelope.meta.correlationId } : {}),
+          ...(job.envelope.meta.owner ? { owner: job.envelope.meta.owner } : {}),
         },
       };
       const correlationId = job.envelope.meta.correlationId;

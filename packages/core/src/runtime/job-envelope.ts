@@ -15,6 +15,8 @@ export interface JobMeta {
   /** Hash of the payload, stored with keyed dispatches to detect a key reused for other data. */
   fingerprint?: string;
   correlationId?: string;
+  /** The principal whose request led to this job (inherited by follow-ups and handlers). */
+  owner?: string;
   /** Set on handler jobs: the signal that started them and the task that emitted it. */
   cause?: { signal: string; taskId?: string };
 }

@@ -16,6 +16,7 @@ import type { JobEnvelope, JobMeta } from './job-envelope.js';
 import { payloadFingerprint } from './payload-fingerprint.js';
 import { RETRY_BACKOFF_TYPE } from './retry-delay.js';
 import { derivedTaskId, newTaskId } from './task-id.js';
+import { currentOwner } from './owner-context.js';
 import { ObserverList } from './task-observer.js';
 
 /** A validated job ready to be stored. */
@@ -70,7 +71,16 @@ export abstract class QueueDispatcher extends TaskDispatcher {
     const registered = this.registry.task(task.name);
     const valid = await validatePayload(task.payload, payload, `payload of ${task.name}`);
     const keyed = options.idempotencyKey !== undefined;
-    const taskId = keyed ? derivedTaskId(task.name, 'dispatch', options.idempotencyKey!) : newTaskId(task.name);
+    const owner = currentOwner();
+    // Keys are per owner: two callers using the same key dispatch two tasks.
+    const taskId = keyed
+      ? derivedTaskId(
+          task.name,
+          'dispatch',
+          ...(owner === undefined ? [] : [`owner:${owner}`]),
+          options.idempotencyKey!,
+        )
+      : newTaskId(task.name);
     const fingerprint = keyed ? payloadFingerprint(valid) : undefined;
     const job: PreparedJob = {
       queue: registered.queue,
@@ -82,6 +92,7 @@ export abstract class QueueDispatcher extends TaskDispatcher {
           idempotencyKey: options.idempotencyKey,
           fingerprint,
           correlationId: options.correlationId,
+          owner,
         }),
       },
       delayMs: options.delayMs,
@@ -128,6 +139,7 @@ export abstract class QueueDispatcher extends TaskDispatcher {
           meta: this.meta(handler.task, {
             cause: { signal: signal.name, taskId: origin.taskId },
             correlationId: origin.correlationId,
+            owner: currentOwner(),
           }),
         },
       };
@@ -140,7 +152,7 @@ export abstract class QueueDispatcher extends TaskDispatcher {
 
   private meta(
     task: RegisteredTask,
-    extra: Pick<JobMeta, 'idempotencyKey' | 'fingerprint' | 'cause' | 'correlationId'>,
+    extra: Pick<JobMeta, 'idempotencyKey' | 'fingerprint' | 'cause' | 'correlationId' | 'owner'>,
   ): JobMeta {
     const trace: Record<string, string> = {};
     propagation.inject(context.active(), trace);

@@ -1,10 +1,12 @@
 import type { Type } from '@nestjs/common';
 import { context, propagation, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { types } from 'node:util';
 import { PermanentError, TaskTimeoutError } from '../contract/errors.js';
 import type { TaskContext, TaskHandler, TaskLogger } from '../contract/task-context.js';
 import { validatePayload } from '../validation/validate-payload.js';
 import type { ExtensionRegistry } from './extension-registry.js';
-import type { JobEnvelope, JobOutcome } from './job-envelope.js';
+import type { JobEnvelope, JobMeta, JobOutcome } from './job-envelope.js';
+import { runAsOwner } from './owner-context.js';
 import type { QueueDispatcher } from './queue-dispatcher.js';
 import { createTaskLogger } from './task-logger.js';
 import { ObserverList, type ObservedJob } from './task-observer.js';
@@ -47,7 +49,7 @@ export class TaskExecutor {
    * by whoever enqueued it. Logs and signals emitted by the handler carry that context.
    */
   execute(run: JobRun): Promise<JobOutcome> {
-    const extension = this.registry.findTask(run.name)?.extension.name ?? run.data.meta?.extension;
+    const extension = this.registry.findTask(run.name)?.extension.name ?? metaOf(run)?.extension;
     const attributes = {
       'coordinator.task.name': run.name,
       'coordinator.task.id': run.taskId,
@@ -69,7 +71,9 @@ export class TaskExecutor {
   }
 
   private async observe(run: JobRun, extension: string | undefined): Promise<JobOutcome> {
-    const observed: ObservedJob = { taskId: run.taskId, task: run.name, attempt: run.attempt, meta: run.data.meta };
+    // A job written by someone else may lack the envelope; attempt() fails it permanently.
+    const meta = metaOf(run) ?? ({} as JobMeta);
+    const observed: ObservedJob = { taskId: run.taskId, task: run.name, attempt: run.attempt, meta };
     const logger = createTaskLogger(run.name, run.taskId, run.attempt, extension);
     const started = performance.now();
     this.observers.taskStarted(observed);
@@ -92,7 +96,18 @@ export class TaskExecutor {
     const task = this.registry.findTask(run.name);
     if (!task) throw new PermanentError(`no loaded extension defines task "${run.name}"`);
     const definition = task.definition;
-    const payload = await validatePayload(definition.payload, run.data.payload, `payload of ${definition.name}`);
+    if (!metaOf(run)) {
+      throw new PermanentError(
+        `job data of ${definition.name} is not a coordinator job ({ payload, meta }): it can never run`,
+      );
+    }
+    const payload = await validatePayload(definition.payload, run.data.payload, `payload of ${definition.name}`).catch(
+      (error: unknown) => {
+        // A payload the validator cannot even read (nested too deeply, hostile getters) will never be valid.
+        if (error instanceof PermanentError) throw error;
+        throw new PermanentError(`payload of ${definition.name} cannot be validated: ${asError(error).message}`);
+      },
+    );
     const handler = this.resolveHandler<TaskHandler<object>>(definition.handler);
 
     const timeout = new AbortController();
@@ -102,6 +117,8 @@ export class TaskExecutor {
     );
     const signal = run.shutdownSignal ? AbortSignal.any([timeout.signal, run.shutdownSignal]) : timeout.signal;
     const emitted: JobOutcome['emitted'] = [];
+    // Follow-ups and handler jobs belong to whoever the job belongs to.
+    const owner = run.data.meta.owner;
     const ctx: TaskContext = {
       taskId: run.taskId,
       taskName: definition.name,
@@ -111,23 +128,27 @@ export class TaskExecutor {
       signal,
       logger,
       emit: async (signalDefinition, signalPayload, options = {}) => {
-        const receipts = await this.dispatcher.emitSignal(signalDefinition, signalPayload, {
-          taskId: run.taskId,
-          key: options.key ?? '',
-          correlationId: run.data.meta.correlationId,
-        });
+        const receipts = await runAsOwner(owner, () =>
+          this.dispatcher.emitSignal(signalDefinition, signalPayload, {
+            taskId: run.taskId,
+            key: options.key ?? '',
+            correlationId: run.data.meta.correlationId,
+          }),
+        );
         emitted.push({ signal: signalDefinition.name, taskIds: receipts.map((r) => r.taskId) });
       },
       dispatch: (followUp, followUpPayload, options = {}) =>
-        this.dispatcher.dispatch(followUp, followUpPayload, {
-          idempotencyKey: `follow-up|${run.taskId}|${options.key ?? ''}`,
-          correlationId: run.data.meta.correlationId,
-          delayMs: options.delayMs,
-        }),
+        runAsOwner(owner, () =>
+          this.dispatcher.dispatch(followUp, followUpPayload, {
+            idempotencyKey: `follow-up|${run.taskId}|${options.key ?? ''}`,
+            correlationId: run.data.meta.correlationId,
+            delayMs: options.delayMs,
+          }),
+        ),
     };
     try {
-      const result = await Promise.race([handler.run(payload, ctx), rejectOnAbort(signal)]);
-      return { result: result ?? null, emitted };
+      const result = await Promise.race([runAsOwner(owner, () => handler.run(payload, ctx)), rejectOnAbort(signal)]);
+      return { result: storable(definition.name, result ?? null), emitted };
     } finally {
       clearTimeout(timer);
     }
@@ -138,7 +159,7 @@ export class TaskExecutor {
 function parentContext(run: JobRun): Context {
   const active = context.active();
   if (trace.getSpan(active)) return active;
-  const carrier = run.data.meta?.trace;
+  const carrier = metaOf(run)?.trace;
   return carrier ? propagation.extract(active, carrier) : active;
 }
 
@@ -150,8 +171,69 @@ function rejectOnAbort(signal: AbortSignal): Promise<never> {
   });
 }
 
-/** Handlers may throw anything; the queue needs an Error with a message. */
+/** The job's meta when its data is a coordinator envelope, else undefined. */
+function metaOf(run: JobRun): JobMeta | undefined {
+  const data: unknown = run.data;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const meta = (data as { meta?: unknown }).meta;
+  return typeof meta === 'object' && meta !== null ? (meta as JobMeta) : undefined;
+}
+
+/**
+ * The queue stores a result as JSON; one that cannot be (a BigInt, a cycle) would fail
+ * after the handler's side effects and run them again on every retry.
+ */
+function storable(task: string, result: unknown): unknown {
+  try {
+    JSON.stringify(result);
+    return result;
+  } catch (error) {
+    throw new PermanentError(`${task} returned a result that cannot be stored as JSON: ${asError(error).message}`);
+  }
+}
+
+/**
+ * Handlers may throw anything; the queue needs an Error with a message. A thrown value
+ * that is not an Error (a string, `undefined`, a plain object) is a programming error no
+ * retry can fix, so it becomes a {@link PermanentError} whose message shows the value.
+ *
+ * @example
+ * ```ts
+ * asError('boom'); // PermanentError: "non-error thrown: boom", not retried
+ * asError(new RetryableError('OMS answered 503')); // the same error, retried
+ * ```
+ */
 export function asError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  return new Error(`non-error thrown: ${typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))}`);
+  // isNativeError also knows errors from another realm (a vm context such as Jest's sandbox).
+  if (value instanceof Error || types.isNativeError(value)) return value as Error;
+  return new PermanentError(`non-error thrown: ${describeThrown(value)}`);
+}
+
+const MAX_THROWN_LENGTH = 500;
+
+/** The thrown value in a few words; never throws, whatever the value does when printed. */
+function describeThrown(value: unknown): string {
+  let text: string;
+  try {
+    if (typeof value === 'string') text = value;
+    else if (typeof value === 'bigint') text = `${value}n`;
+    else if (typeof value === 'symbol') text = value.toString();
+    else if (typeof value === 'function') text = `function ${value.name || '(anonymous)'}`;
+    else text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = describeUnprintable(value);
+  }
+  return text.length > MAX_THROWN_LENGTH ? `${text.slice(0, MAX_THROWN_LENGTH)}…` : text;
+}
+
+/** A cycle, a throwing `toJSON` or a hostile proxy: name what can safely be named. */
+function describeUnprintable(value: unknown): string {
+  try {
+    if (typeof value === 'object' && value !== null) {
+      return `an object JSON cannot print (keys: ${Object.keys(value).slice(0, 10).join(', ') || 'none'})`;
+    }
+  } catch {
+    // Even its keys cannot be read.
+  }
+  return `a ${typeof value} that cannot be printed`;
 }

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -30,6 +31,8 @@ export class CreateOrderBody {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  // @ValidateNested alone lets an array pass as a line: `[[]]` has no line to find fault with.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OrderLine)
   lines!: OrderLine[];

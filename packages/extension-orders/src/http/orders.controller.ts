@@ -1,4 +1,4 @@
-import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
+import { CurrentPrincipal, RequireScopes, TaskDispatcher, TaskStatusReader, type Principal } from '@coordinator/core';
 import {
   BadRequestException,
   Body,
@@ -47,15 +47,18 @@ export class OrdersController {
    * first answer, and the same key with another body is refused with 422.
    */
   @Post()
+  @RequireScopes('orders:write')
   @HttpCode(202)
   async create(
     @Body() body: CreateOrderBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<OrderAccepted> {
     if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new BadRequestException(['Idempotency-Key header is required: 8 to 128 printable ASCII characters']);
     }
-    const orderId = orderIdFor(idempotencyKey);
+    // Keys are per caller: the same key from two callers names two orders.
+    const orderId = orderIdFor(principal.id, idempotencyKey);
     const receipt = await this.dispatcher.dispatch(
       submitOrder,
       { ...body, orderId },
@@ -65,6 +68,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @RequireScopes('orders:read')
   async get(@Param('id', new ParseUUIDPipe({ version: '4' })) orderId: string): Promise<OrderView> {
     const statuses = await this.statuses.listByCorrelation(orderCorrelation(orderId));
     if (statuses.length === 0) throw new NotFoundException(`no order with id ${orderId}`);
@@ -73,6 +77,7 @@ export class OrdersController {
 
   /** Cancelling twice is one cancellation: the second request gets the first one's task. */
   @Post(':id/cancel')
+  @RequireScopes('orders:write')
   @HttpCode(202)
   async cancel(
     @Param('id', new ParseUUIDPipe({ version: '4' })) orderId: string,

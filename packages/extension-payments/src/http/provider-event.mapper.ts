@@ -6,21 +6,24 @@ interface EventObject {
   object?: string;
   id?: string;
   payment_intent?: unknown;
-  metadata?: Record<string, string>;
-  amount?: number;
-  amount_refunded?: number;
-  currency?: string;
-  last_payment_error?: { code?: string; message?: string } | null;
+  metadata?: Record<string, unknown> | null;
+  amount?: unknown;
+  amount_refunded?: unknown;
+  currency?: unknown;
+  last_payment_error?: { code?: unknown; message?: unknown } | null;
 }
 
 /**
  * The task payload for a verified event, or undefined for events the coordinator
  * ignores (other types, or payments it did not create: no order id in the metadata).
+ * The event is signed, not trusted to be well-formed: a field of an unexpected type is
+ * passed on for the payload's validation to name (a 400), never read as if it fitted.
  */
 export function providerEventPayload(event: Stripe.Event): ProviderEventPayload | undefined {
   if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(event.type)) return undefined;
   const object = event.data.object as EventObject;
-  const orderId = object.metadata?.['orderId'];
+  const metadata = typeof object.metadata === 'object' && object.metadata !== null ? object.metadata : {};
+  const orderId = metadata['orderId'];
   const paymentIntentId =
     object.object === 'payment_intent'
       ? object.id
@@ -28,16 +31,17 @@ export function providerEventPayload(event: Stripe.Event): ProviderEventPayload 
         ? object.payment_intent
         : undefined;
   if (!orderId || !paymentIntentId || typeof object.amount !== 'number' || !object.currency) return undefined;
+  const error = typeof object.last_payment_error === 'object' ? object.last_payment_error : null;
+  const reason = error?.code || error?.message;
+  const failureReason = typeof reason === 'string' ? reason.slice(0, 500) : undefined;
   return {
     eventId: event.id,
     type: event.type as ProviderEventPayload['type'],
     orderId,
     paymentIntentId,
     amount: object.amount,
-    currency: object.currency.toUpperCase(),
+    currency: typeof object.currency === 'string' ? object.currency.toUpperCase() : object.currency,
     ...(typeof object.amount_refunded === 'number' ? { amountRefunded: object.amount_refunded } : {}),
-    ...(object.last_payment_error?.code || object.last_payment_error?.message
-      ? { failureReason: String(object.last_payment_error.code ?? object.last_payment_error.message).slice(0, 500) }
-      : {}),
-  };
+    ...(failureReason ? { failureReason } : {}),
+  } as ProviderEventPayload;
 }

@@ -25,8 +25,9 @@ export class WebhookVerifier {
     if (Number.isFinite(timestamp) && timestamp - Math.floor(now / 1000) > SIGNATURE_TOLERANCE_SECONDS) {
       throw new BadRequestException(['Stripe-Signature timestamp is in the future']);
     }
+    let event: unknown;
     try {
-      return this.stripe.webhooks.constructEvent(
+      event = this.stripe.webhooks.constructEvent(
         rawBody,
         header,
         this.settings.PAYMENTS_STRIPE_WEBHOOK_SECRET,
@@ -37,5 +38,18 @@ export class WebhookVerifier {
     } catch (error) {
       throw new BadRequestException([`Stripe-Signature rejected: ${(error as Error).message}`]);
     }
+    // The signature proves who sent the bytes, not that they are an event.
+    if (!isEvent(event)) {
+      throw new BadRequestException([
+        'webhook body is not a Stripe event: expected an object with id, type and data.object',
+      ]);
+    }
+    return event;
   }
+}
+
+function isEvent(value: unknown): value is Stripe.Event {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { id, type, data } = value as { id?: unknown; type?: unknown; data?: { object?: unknown } | null };
+  return typeof id === 'string' && typeof type === 'string' && typeof data?.object === 'object' && data.object !== null;
 }

@@ -1,4 +1,4 @@
-import { TaskDispatcher } from '@coordinator/core';
+import { BodyLimit, PublicRoute, TaskDispatcher } from '@coordinator/core';
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { processEvent } from '../tasks/process-event.task.js';
 import { providerEventPayload } from './provider-event.mapper.js';
@@ -17,6 +17,9 @@ export class WebhooksController {
   ) {}
 
   @Post('stripe')
+  @PublicRoute('the provider signs each delivery: the Stripe-Signature header is verified instead')
+  // Provider events are larger than API requests; still bounded, and answered 413 unread when larger.
+  @BodyLimit(256 * 1024)
   @HttpCode(200)
   async stripe(
     // The API host keeps raw bodies (`rawBody: true`): the signature covers the exact bytes.

@@ -2,6 +2,8 @@ import {
   defineExtension,
   defineTask,
   onSignal,
+  PublicRoute,
+  RequireScopes,
   type Extension,
   type TaskHandler,
   type TaskStatus,
@@ -21,6 +23,7 @@ import { checkSamples } from './check-samples.js';
 import { checkSignalWiring } from './check-signal-wiring.js';
 import { checkTaskOutcome } from './check-task-outcome.js';
 import { checkControllerRoutes, listControllerRoutes } from './controller-routes.js';
+import { checkRouteAccess } from './check-route-access.js';
 import { describeExtensionConformance } from './describe-extension-conformance.js';
 import {
   echoPartner,
@@ -210,6 +213,18 @@ describe('controller routes', () => {
     expect(checkControllerRoutes([TinyController, NotAController, Twice])).toEqual([
       'NotAController is listed in controllers but is not decorated with @Controller()',
       'POST /tiny/greetings is declared by both TinyController.greet and Twice.again',
+    ]);
+  });
+
+  it('names a route with neither scopes nor a reason to be public', () => {
+    @Controller('open')
+    class Open {
+      @Get() list() {}
+      @Post('hooks') @PublicRoute('signed by the sender') hook() {}
+      @Post() @RequireScopes('open:write') write() {}
+    }
+    expect(checkRouteAccess([TinyController, Open])).toEqual([
+      'GET /open (Open.list) declares neither @RequireScopes nor @PublicRoute',
     ]);
   });
 

@@ -8,11 +8,13 @@ import {
   checkSampleValidates,
   requiredFieldsOf,
 } from './check-payload-dto.js';
+import { checkPayloadSecrets } from './check-payload-secrets.js';
 import { checkSamples } from './check-samples.js';
 import { checkSignalWiring } from './check-signal-wiring.js';
 import { checkTaskOutcome } from './check-task-outcome.js';
 import type { ConformanceSetupResult, ExtensionConformanceOptions } from './conformance-options.js';
 import { checkControllerRoutes, listControllerRoutes } from './controller-routes.js';
+import { checkRouteAccess } from './check-route-access.js';
 import { jestGlobals } from './jest-globals.js';
 
 const DEFAULT_MODES: readonly TestMode[] = ['inline', 'redis'];
@@ -23,7 +25,8 @@ const HOOK_TIMEOUT_MS = 60_000;
 /**
  * Registers a Jest suite, `<name> conformance`, that checks an extension against the
  * coordinator's contract: brand, contract version, namespaced and unique names,
- * `coreRange`; class-validator DTOs with a valid sample per task; handlers wired to
+ * `coreRange`; class-validator DTOs with a valid sample per task and no property named
+ * like card data or a secret (see {@link checkPayloadSecrets}); handlers wired to
  * signals that the extension or its partners define; routes declared by controllers;
  * and, in each mode, that both hosts start with it, the API host mounts every route,
  * every task runs from its sample without its payload or handler being refused, and
@@ -84,6 +87,10 @@ export function describeExtensionConformance(extension: Extension, options: Exte
       }
     }
 
+    it('no task or signal payload has a property named like card data or a secret', () => {
+      expect(checkPayloadSecrets(extension)).toEqual([]);
+    });
+
     it('every task has a sample', () => {
       expect(checkSamples(extension, samples)).toEqual([]);
     });
@@ -96,10 +103,9 @@ export function describeExtensionConformance(extension: Extension, options: Exte
       expect(checkControllerRoutes(controllers)).toEqual([]);
     });
 
-    // Route scopes can only be checked against a decorator that @coordinator/core exports
-    // (`Scopes` / `RequireScopes`); the coordinator has no auth yet, so there is none to
-    // check for, and inventing one here would define the contract from the test side.
-    it.todo('every route declares its scopes (needs the auth issue)');
+    it('every route declares its scopes, or why it is public', () => {
+      expect(checkRouteAccess(controllers)).toEqual([]);
+    });
 
     for (const mode of options.modes ?? DEFAULT_MODES) {
       describe(`in ${mode} mode`, () => {

@@ -3,8 +3,10 @@ import type { Extension, TaskDispatcher, TaskStatus, TaskStatusReader } from '@c
 import {
   BullMqTransport,
   ExtensionRegistry,
+  generateApiKey,
   InlineTransport,
   ObserverList,
+  type ApiKeyEntry,
   type PipelineConfig,
   type TaskObserver,
   type TaskTransport,
@@ -44,6 +46,12 @@ export interface TestCoordinatorOptions {
   observers?: readonly TaskObserver[];
   /** Worker concurrency per queue in Redis mode. */
   concurrency?: number;
+  /**
+   * API callers to create keys for, by name, with their scopes; `coordinator.as(name)`
+   * calls as one of them. `coordinator.http` calls as `test`, which holds every scope
+   * (`*`, admin included) unless named here with other scopes.
+   */
+  callers?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -58,8 +66,12 @@ export interface TestCoordinatorOptions {
  */
 export interface TestCoordinator {
   readonly mode: TestMode;
-  /** Real HTTP to the API host on 127.0.0.1. */
+  /** Real HTTP to the API host on 127.0.0.1, as the caller `test` (every scope). */
   readonly http: TestHttpClient;
+  /** Real HTTP as one of the {@link TestCoordinatorOptions.callers}, or anonymous with `as(null)`. */
+  as(caller: string | null): TestHttpClient;
+  /** The API key of a caller, e.g. to check logs never show it. */
+  apiKey(caller: string): string;
   readonly dispatcher: TaskDispatcher;
   readonly statuses: TaskStatusReader;
   readonly journal: TaskJournal;
@@ -86,7 +98,9 @@ export interface TestCoordinator {
  */
 export async function startTestCoordinator(options: TestCoordinatorOptions): Promise<TestCoordinator> {
   const mode = options.mode ?? 'inline';
-  const env = { ...process.env, ...options.env };
+  const callers = testCallers(options.callers);
+  // Tests call as one caller far faster than any budget; a test of the limit sets RATE_LIMIT_MAX itself.
+  const env = withCallerKeys({ RATE_LIMIT_MAX: '0', ...process.env, ...options.env }, callers);
   const registry = new ExtensionRegistry(options.extensions, options.wiring, options.pipelines);
   const journal = new TaskJournal();
   const observers = new ObserverList([journal, ...(options.observers ?? [])]);
@@ -136,10 +150,23 @@ export async function startTestCoordinator(options: TestCoordinatorOptions): Pro
     throw error;
   }
 
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const clientOf = (caller: string | null): TestHttpClient => {
+    if (caller === null) return new TestHttpClient(baseUrl);
+    const key = callers.get(caller);
+    if (!key) throw new Error(`no test caller "${caller}": name it in the callers option`);
+    return new TestHttpClient(baseUrl, { authorization: `Bearer ${key.key}` });
+  };
   let closing: Promise<void> | undefined;
   return {
     mode,
-    http: new TestHttpClient(`http://127.0.0.1:${port}`),
+    http: clientOf('test'),
+    as: clientOf,
+    apiKey: (caller) => {
+      const key = callers.get(caller);
+      if (!key) throw new Error(`no test caller "${caller}": name it in the callers option`);
+      return key.key;
+    },
     dispatcher: transport.dispatcher,
     statuses: transport.status,
     journal,
@@ -163,6 +190,25 @@ export async function startTestCoordinator(options: TestCoordinatorOptions): Pro
         if (redisUrl && prefix) await deleteKeysWithPrefix(redisUrl, prefix);
       })()),
   };
+}
+
+/** A fresh key per caller; `test` holds every scope unless the options say otherwise. */
+function testCallers(
+  callers: TestCoordinatorOptions['callers'] = {},
+): Map<string, { key: string; entry: ApiKeyEntry }> {
+  const all: Record<string, readonly string[]> = { test: ['*'], ...callers };
+  return new Map(Object.entries(all).map(([name, scopes]) => [name, generateApiKey(name, [...scopes])]));
+}
+
+/** The environment with the callers' keys added to any `COORDINATOR_API_KEYS` it already has. */
+function withCallerKeys(env: NodeJS.ProcessEnv, callers: Map<string, { entry: ApiKeyEntry }>): NodeJS.ProcessEnv {
+  let configured: ApiKeyEntry[] = [];
+  if (env.COORDINATOR_API_KEYS) {
+    const parsed: unknown = JSON.parse(env.COORDINATOR_API_KEYS);
+    if (Array.isArray(parsed)) configured = parsed as ApiKeyEntry[];
+  }
+  const entries = [...configured, ...[...callers.values()].map((c) => c.entry)];
+  return { ...env, COORDINATOR_API_KEYS: JSON.stringify(entries) };
 }
 
 function withTimeout(promise: Promise<void>, timeoutMs: number): Promise<void> {

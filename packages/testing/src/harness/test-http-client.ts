@@ -22,7 +22,19 @@ export interface TestResponse<T = unknown> {
  * ```
  */
 export class TestHttpClient {
-  constructor(readonly baseUrl: string) {}
+  /**
+   * @param defaultHeaders sent with every request unless the call names the same header
+   *   (lower-case), e.g. the caller's `authorization`
+   */
+  constructor(
+    readonly baseUrl: string,
+    readonly defaultHeaders: Readonly<Record<string, string>> = {},
+  ) {}
+
+  /** The same client with other default headers (`{}` for an anonymous caller). */
+  withHeaders(headers: Record<string, string>): TestHttpClient {
+    return new TestHttpClient(this.baseUrl, headers);
+  }
 
   get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<TestResponse<T>> {
     return this.request<T>('GET', path, undefined, headers);
@@ -39,7 +51,7 @@ export class TestHttpClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<TestResponse<T>> {
-    const init: RequestInit = { method, headers: { ...headers } };
+    const init: RequestInit = { method, headers: { ...this.defaultHeaders, ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
