@@ -5,7 +5,7 @@ SHELL := bash
 # scripts/ensure-pnpm.sh falls back to a repo-local pnpm in .tools/ when npm -g is not allowed.
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: help install build lint test fuzz release-check demo clean
+.PHONY: help install build lint test fuzz audit release-check demo clean
 
 help:
 	@echo "make install  ensure pnpm 12.4.2, then pnpm install --frozen-lockfile"
@@ -13,6 +13,8 @@ help:
 	@echo "make lint     install, then eslint + prettier --check"
 	@echo "make test     build, lint, typecheck, api:check, then jest against one embedded Redis (or REDIS_URL), then release-check"
 	@echo "make fuzz     build, then fuzz every API route with FUZZ_RUNS (10000) generated requests, random FUZZ_SEED (printed)"
+	@echo "make bench    build, then the coordinator against raw Fastify/BullMQ on its own Redis (~15 min): bench/results.{json,md}"
+	@echo "make audit    pnpm audit of production dependencies; fails on high or critical advisories"
 	@echo "make release-check  build, pack every package, then build, test, pack and deploy examples/extension-loyalty with npm"
 	@echo "make demo     build, then run scripts/demo.mjs against an embedded Redis (or REDIS_URL)"
 	@echo "make clean    remove build output (packages/*/dist)"
@@ -48,6 +50,18 @@ fuzz: build
 	runs="$${FUZZ_RUNS:-10000}"; \
 	echo "==> fuzz: $$runs requests in-process, $${FUZZ_PROCESS_RUNS:-$$((runs / 4))} against the api-host bin, $${FUZZ_RAW_RUNS:-$$((runs / 20))} malformed HTTP; seed $$seed (make fuzz FUZZ_SEED=$$seed replays)"; \
 	FUZZ_SEED="$$seed" FUZZ_RUNS="$$runs" node scripts/redis.mjs run -- pnpm test -- test/fuzz/routes.fuzz.spec.ts
+
+# Needs a registry that serves npm's audit endpoint (docs/security.md).
+audit: install
+	pnpm audit --prod --audit-level high
+
+# Issue 7's benchmark: every case against its raw baseline, A B A B over rounds, medians and targets.
+# bench/run.mjs starts its own redis-server (it flushes it between runs, so never REDIS_URL's);
+# BENCH_SMOKE=1, BENCH_ROUNDS, BENCH_SECONDS, BENCH_CASES, … are described in bench/config.mjs.
+.PHONY: bench
+bench: build
+	@echo "==> bench (its own redis-server; results in bench/results.json and bench/results.md)"
+	node bench/run.mjs
 
 release-check: build
 	@echo "==> release check (an outside extension against the packed packages)"
