@@ -1,5 +1,6 @@
 import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
 import {
+  BullMqTransport,
   createExtensionModule,
   PipelineRunner,
   type ExtensionRegistry,
@@ -7,6 +8,8 @@ import {
 } from '@coordinator/core/runtime';
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, ModuleRef } from '@nestjs/core';
+import { AdminController } from './admin/admin.controller.js';
+import { ADMIN_SOURCES, type AdminSources } from './admin/admin.tokens.js';
 import { PrincipalInterceptor } from './auth/principal.interceptor.js';
 import { VisibleStatusReader } from './auth/visible-status-reader.js';
 import { CoordinatorExceptionFilter } from './errors/coordinator-exception.filter.js';
@@ -40,9 +43,13 @@ export class ApiHostModule {
         ),
         HealthModule.forRoot({ registry, transport }),
       ],
-      controllers: [TasksController],
+      // The admin routes read BullMQ's sets; the inline test transport has none.
+      controllers: transport instanceof BullMqTransport ? [TasksController, AdminController] : [TasksController],
       providers: [
         { provide: TRANSPORT, useValue: transport },
+        ...(transport instanceof BullMqTransport
+          ? [{ provide: ADMIN_SOURCES, useValue: { registry, transport } satisfies AdminSources }]
+          : []),
         // Bounded per queue (QUEUE_MAX_WAITING): a backed-up queue answers 503 instead of filling Redis.
         { provide: TaskDispatcher, useValue: apiDispatcher(transport, registry, env) },
         // Controllers see only their caller's tasks (admins see all).

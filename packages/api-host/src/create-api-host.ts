@@ -2,6 +2,7 @@ import { loadSettings, type ExtensionRegistry, type TaskTransport } from '@coord
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AdminController } from './admin/admin.controller.js';
 import { ApiHostModule } from './api-host.module.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
@@ -54,7 +55,7 @@ export async function createApiHost(options: CreateApiHostOptions): Promise<Nest
   // Every route is checked now: a route without an access rule stops the host here.
   const policies = RoutePolicies.build(
     options.registry,
-    [TasksController, HealthController],
+    [TasksController, HealthController, AdminController],
     !loadSettings(AuthSettings, env).METRICS_REQUIRE_AUTH,
   );
   const authenticator = options.authenticator ?? createAuthenticator(env);

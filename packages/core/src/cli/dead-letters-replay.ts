@@ -1,7 +1,5 @@
-import type { Job } from 'bullmq';
 import { parseArgs } from 'node:util';
-import type { ExtensionRegistry } from '../runtime/extension-registry.js';
-import { taskNameOf } from '../runtime/task-id.js';
+import { queuesToSearch, replayDeadLetter, type ReplayOutcome } from '../runtime/dead-letters.js';
 import { hostSettings, loadCliRegistry, withRedis, type RedisSession } from './cli-environment.js';
 import { parseOrUsage, queueOption, UsageError, type CliIo } from './command.js';
 import { oneLine, plural } from './format.js';
@@ -24,13 +22,6 @@ Options:
   --all        every failed job, of every queue of the loaded extensions
   --queue q    only look in this queue
   -h, --help   show this help`;
-
-/** What happened to one job. */
-export type ReplayOutcome =
-  | { kind: 'replayed'; queue: string }
-  | { kind: 'skipped'; queue: string; state: string }
-  | { kind: 'missing' }
-  | { kind: 'error'; queue: string; message: string };
 
 /** Print a progress line at least this often (and every {@link PROGRESS_EVERY} jobs). */
 const PROGRESS_INTERVAL_MS = 1_000;
@@ -71,7 +62,7 @@ export async function deadLettersReplay(args: readonly string[], io: CliIo): Pro
     }
     const progress = new Progress(io, targets.length);
     for (const target of targets) {
-      const outcome = await replayOne(session, target.id, target.queues);
+      const outcome = await replayDeadLetter((name) => session.queue(name), target.id, target.queues);
       // Each listed id gets its own line; with --all, only the ones that were not replayed.
       if (!values.all || outcome.kind !== 'replayed') io.out(describe(target.id, outcome));
       progress.count(outcome);
@@ -90,40 +81,6 @@ async function failedJobIds(session: RedisSession, queues: readonly string[]) {
     }),
   );
   return perQueue.flat();
-}
-
-/** The queues a task id's job may be in: its task's, or every queue when the id names no loaded task. */
-function queuesToSearch(registry: ExtensionRegistry, taskId: string): string[] {
-  const task = taskNameOf(taskId);
-  const queues = task === undefined ? [] : registry.queuesOfTask(task);
-  return queues.length > 0 ? queues : registry.queues();
-}
-
-/**
- * Replays one job if it is failed. `job.retry('failed')` removes it from the failed set
- * and pushes it to waiting in one script, refusing when it is not in the failed set, so
- * two concurrent replays of one job enqueue it once.
- */
-export async function replayOne(
-  session: RedisSession,
-  taskId: string,
-  queues: readonly string[],
-): Promise<ReplayOutcome> {
-  for (const queue of queues) {
-    const job = (await session.queue(queue).getJob(taskId)) as Job | undefined;
-    if (!job) continue;
-    const state = await job.getState();
-    if (state !== 'failed') return { kind: 'skipped', queue, state };
-    try {
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      return { kind: 'replayed', queue };
-    } catch (error) {
-      const message = (error as Error).message;
-      if (/not in the failed state/.test(message)) return { kind: 'skipped', queue, state: await job.getState() };
-      return { kind: 'error', queue, message };
-    }
-  }
-  return { kind: 'missing' };
 }
 
 function describe(taskId: string, outcome: ReplayOutcome): string {

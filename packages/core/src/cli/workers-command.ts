@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { HEARTBEAT_STALE_MS, WorkerHeartbeats, type WorkerHeartbeat } from '../runtime/worker-heartbeats.js';
+import { HEARTBEAT_STALE_MS, WorkerHeartbeats } from '../runtime/worker-heartbeats.js';
+import { workersReport, type WorkersReport } from '../runtime/workers-report.js';
+
+export type { VersionSkew, WorkersReport } from '../runtime/workers-report.js';
+export { workersReport } from '../runtime/workers-report.js';
 import { hostSettings, loadCliRegistry, withRedis } from './cli-environment.js';
 import { parseOrUsage, printJson, UsageError, type CliIo } from './command.js';
 import { duration, plural, table } from './format.js';
@@ -16,20 +20,6 @@ Reads REDIS_URL and COORDINATOR_PREFIX like the hosts.
 Options:
   --json       print the report as JSON
   -h, --help   show this help`;
-
-/** Live hosts running different versions of one package; `versions` maps each version to its hosts' ids. */
-export interface VersionSkew {
-  /** An extension name, or `@coordinator/core`. */
-  name: string;
-  versions: Record<string, string[]>;
-}
-
-/** What `coordinator workers` reports. */
-export interface WorkersReport {
-  workers: (WorkerHeartbeat & { heartbeatAgeMs: number })[];
-  unservedQueues: string[];
-  versionSkew: VersionSkew[];
-}
 
 /** `coordinator workers`: live worker hosts, unserved queues and version skew. */
 export async function workersCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -53,32 +43,6 @@ export async function workersCommand(args: readonly string[], io: CliIo): Promis
   if (values.json) printJson(io, report);
   else printWorkers(io, report);
   return 0;
-}
-
-/** Ages the heartbeats and finds unserved queues and skewed versions. */
-export function workersReport(
-  live: readonly WorkerHeartbeat[],
-  queues: readonly string[],
-  now = Date.now(),
-): WorkersReport {
-  const served = new Set(live.flatMap((host) => host.queues));
-  const packages = new Map<string, Map<string, string[]>>();
-  const record = (name: string, version: string, host: string) => {
-    const versions = packages.get(name) ?? new Map<string, string[]>();
-    versions.set(version, [...(versions.get(version) ?? []), host]);
-    packages.set(name, versions);
-  };
-  for (const host of live) {
-    record('@coordinator/core', host.coreVersion, host.id);
-    for (const extension of host.extensions) record(extension.name, extension.version, host.id);
-  }
-  return {
-    workers: live.map((host) => ({ ...host, heartbeatAgeMs: Math.max(0, now - Date.parse(host.heartbeatAt)) })),
-    unservedQueues: queues.filter((queue) => !served.has(queue)),
-    versionSkew: [...packages]
-      .filter(([, versions]) => versions.size > 1)
-      .map(([name, versions]) => ({ name, versions: Object.fromEntries(versions) })),
-  };
 }
 
 function printWorkers(io: CliIo, report: WorkersReport): void {

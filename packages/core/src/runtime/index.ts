@@ -93,3 +93,12 @@ export {
 } from './logging/index.js';
 export { WiringEnvironment } from './host-settings.js';
 export { listControllerRoutes, type ControllerRoute } from './controller-routes.js';
+export {
+  deadLetterOf,
+  listDeadLetters,
+  queuesToSearch,
+  replayDeadLetter,
+  type DeadLetter,
+  type ReplayOutcome,
+} from './dead-letters.js';
+export { workersReport, type VersionSkew, type WorkersReport } from './workers-report.js';
