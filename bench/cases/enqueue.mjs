@@ -1,0 +1,111 @@
+// Case 1, enqueue through HTTP: the api-host's POST /orders, configured like production, against
+// raw Fastify + one queue.add; 50 busy connections from a separate process, fixed duration.
+import { orderRequest, runLoad } from '../lib/autocannon-run.mjs';
+import { startCoordinatorApi, startRawApi } from '../lib/hosts.mjs';
+import { sampleRss } from '../lib/processes.mjs';
+import { alternate, ratio } from '../lib/rounds.mjs';
+import { fmt } from '../lib/format.mjs';
+
+export const FIELDS = ['rps', 'p50', 'p99', 'rssPeakMb', 'non2xx', 'errors', 'redisCommandsPerRequest'];
+
+/**
+ * Redis commands per answered request (start-up and background work included, negligible at these
+ * counts). Commands that BullMQ's Lua scripts run count too, as Redis counts them.
+ */
+export async function redisWorkPerRequest(ctx, answered, { harnessCommands = [] } = {}) {
+  const counts = await ctx.redisCommands();
+  // The harness's own FLUSHALL, CONFIG and INFO (and polling) are not the server's.
+  for (const own of ['flushall', 'config|resetstat', 'config', 'info', ...harnessCommands]) delete counts[own];
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const perRequest = Object.fromEntries(
+    Object.entries(counts)
+      .map(([name, calls]) => [name, calls / answered])
+      .filter(([, n]) => n >= 0.01)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => [name, Number(n.toFixed(2))]),
+  );
+  return { redisCommandsPerRequest: answered ? total / answered : undefined, redisCommands: perRequest };
+}
+
+/** Bytes of spans the sink received while `run` ran (the host flushes what it holds when it stops). */
+export async function traceBytesDuring(ctx, run) {
+  const before = ctx.sink.counts().bytes;
+  const result = await run();
+  return { ...result, traceExportBytes: ctx.sink.counts().bytes - before };
+}
+
+/** One load against a freshly started server on an empty Redis; flat figures. */
+export async function measureLoad(ctx, host, { apiKey, label }) {
+  const { load } = ctx.config;
+  const rss = sampleRss(host.proc.pid);
+  let result;
+  let memory;
+  try {
+    result = await runLoad(ctx, { ...orderRequest(host.url, apiKey), ...load });
+  } finally {
+    memory = rss.stop();
+  }
+  const figures = {
+    ...(await redisWorkPerRequest(ctx, result.answered)),
+    rps: result.rps,
+    p50: result.latencyMs.p50,
+    p99: result.latencyMs.p99,
+    rssPeakMb: memory.peakMb,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statuses: result.statuses,
+  };
+  ctx.say(
+    `  ${label}: ${fmt(figures.rps, 0)} req/s, p50 ${fmt(figures.p50)} ms, p99 ${fmt(figures.p99)} ms, ` +
+      `RSS peak ${fmt(figures.rssPeakMb, 0)} MB, statuses ${JSON.stringify(result.statuses)}, ` +
+      `${fmt(figures.redisCommandsPerRequest, 1)} Redis commands per request ${JSON.stringify(figures.redisCommands)}`,
+  );
+  if (result.ok === 0) throw new Error(`${label}: no request succeeded (${JSON.stringify(result.statuses)})`);
+  return figures;
+}
+
+export async function enqueueCase(ctx) {
+  const { rounds, load, enqueue } = ctx.config;
+  ctx.say(
+    `enqueue: POST /orders, ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.durationSeconds} s, ` +
+      `${enqueue.variants.join(' / ')}, ${rounds} round(s)`,
+  );
+  const start = {
+    coordinator: () => startCoordinatorApi(ctx, { profile: true }),
+    'coordinator-untraced': () => startCoordinatorApi(ctx, { tracing: false }),
+    raw: () => startRawApi(ctx),
+  };
+  const { runs, medians } = await alternate({
+    rounds,
+    variants: enqueue.variants,
+    fields: [...FIELDS, 'traceExportBytes'],
+    measure: async (variant, round) => {
+      await ctx.resetRedis();
+      ctx.say(`enqueue round ${round}/${rounds}: ${variant}`);
+      const figures = await traceBytesDuring(ctx, async () => {
+        const host = await start[variant]();
+        try {
+          return { ...(await measureLoad(ctx, host, { apiKey: ctx.apiKey, label: variant })), readyMs: host.readyMs };
+        } finally {
+          await host.proc.stop();
+        }
+      });
+      if (figures.traceExportBytes) ctx.say(`    ${fmt(figures.traceExportBytes / 1024, 0)} KiB of spans exported`);
+      return figures;
+    },
+  });
+  return {
+    description:
+      'POST /orders: api-host (API-key auth, validation, Idempotency-Key, rate limit and queue cap on but never reached, ' +
+      'tracing to a discard sink, info logs) vs raw Fastify + hand validation + one queue.add; ' +
+      '`coordinator-untraced`: the same api-host without tracing',
+    runs,
+    medians,
+    ratios: {
+      rps: ratio(medians.coordinator.rps, medians.raw.rps),
+      p99: ratio(medians.coordinator.p99, medians.raw.p99),
+      untracedRps: ratio(medians['coordinator-untraced']?.rps, medians.raw.rps),
+      untracedP99: ratio(medians['coordinator-untraced']?.p99, medians.raw.p99),
+    },
+  };
+}

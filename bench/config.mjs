@@ -1,0 +1,79 @@
+// How big each case is: the full run (`make bench`) or the smoke run (BENCH_SMOKE=1, inside
+// `make test`), with a few overrides from the environment for exploring:
+//
+//   BENCH_ROUNDS=5        rounds per case (each round runs every variant once, A B A B …)
+//   BENCH_SECONDS=5       measured seconds of every load (warm-up not included)
+//   BENCH_JOBS=5000       pre-filled jobs of the task case
+//   BENCH_CASES=enqueue,tasks   only these cases (enqueue, tasks, e2e, isolation, footprint)
+//   BENCH_OUT=/tmp/b      where results.json and results.md go (default: bench/)
+//   BENCH_TRACING=off     hosts without tracing (default: on, exported to a discard sink; the smoke
+//                         run traces in the enqueue case only, as tracing doubles a host's start-up)
+//   BENCH_PROFILE_DIR=/tmp/prof   --cpu-prof for the api-host of the enqueue case (into <dir>/api) and the
+//                         worker-host of the tasks case at concurrency 50 (<dir>/worker); summarise the
+//                         profiles with bench/profile-summary.mjs. Profiling slows the hosts: such a
+//                         run's figures are marked `profiled` and are not a measurement.
+import process from 'node:process';
+
+export const CASES = ['enqueue', 'tasks', 'e2e', 'isolation', 'footprint'];
+
+const FULL = {
+  rounds: 3,
+  /** 1 and 4: 50 busy connections, as fast as the server answers. */
+  load: { connections: 50, warmupSeconds: 2, durationSeconds: 10 },
+  /** `coordinator-untraced`: the production api-host without tracing, to show what tracing costs. */
+  enqueue: { variants: ['coordinator', 'coordinator-untraced', 'raw'] },
+  tasks: { jobs: 20_000, concurrencies: [50, 1] },
+  /** The target's 2,000 req/s, and a tenth of it to see the queue's own latency without overload. */
+  e2e: { rates: [2_000, 200], connections: 64, warmupSeconds: 1, durationSeconds: 10 },
+  isolation: { variants: ['healthy', 'slow', 'timeout'], omsDelayMs: 5_000 },
+  /** `-untraced`: the same host without tracing, to show what tracing costs at start-up. */
+  footprint: {
+    settleMs: 3_000,
+    variants: ['api', 'worker', 'api-untraced', 'worker-untraced', 'raw-api', 'raw-worker'],
+  },
+};
+
+const SMOKE = {
+  rounds: 1,
+  load: { connections: 10, warmupSeconds: 0, durationSeconds: 1 },
+  enqueue: { variants: ['coordinator', 'raw'] },
+  // One variant less where two share a code path: every host start costs seconds.
+  tasks: { jobs: 300, concurrencies: [50] },
+  e2e: { rates: [200], connections: 16, warmupSeconds: 0, durationSeconds: 1 },
+  isolation: { variants: ['healthy', 'timeout'], omsDelayMs: 5_000 },
+  footprint: { settleMs: 200, variants: ['api', 'worker'] },
+};
+
+const positive = (name) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number (got ${raw})`);
+  return value;
+};
+
+export function loadConfig(env = process.env) {
+  const smoke = env.BENCH_SMOKE === '1';
+  const base = JSON.parse(JSON.stringify(smoke ? SMOKE : FULL));
+  const rounds = positive('BENCH_ROUNDS');
+  const seconds = positive('BENCH_SECONDS');
+  const jobs = positive('BENCH_JOBS');
+  if (rounds) base.rounds = Math.round(rounds);
+  if (seconds) {
+    base.load.durationSeconds = seconds;
+    base.e2e.durationSeconds = seconds;
+  }
+  if (jobs) base.tasks.jobs = Math.round(jobs);
+  const cases = env.BENCH_CASES ? env.BENCH_CASES.split(',').map((c) => c.trim()) : CASES;
+  const unknown = cases.filter((c) => !CASES.includes(c));
+  if (unknown.length) throw new Error(`BENCH_CASES names unknown cases: ${unknown.join(', ')} (known: ${CASES})`);
+  return {
+    ...base,
+    smoke,
+    cases,
+    tracing: env.BENCH_TRACING !== 'off',
+    tracedCases: smoke ? ['enqueue'] : CASES,
+    outDir: env.BENCH_OUT || undefined,
+    profileDir: env.BENCH_PROFILE_DIR || undefined,
+  };
+}

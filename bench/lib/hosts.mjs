@@ -1,0 +1,133 @@
+// Starting the servers under test as separate processes: the coordinator's hosts from their built
+// bins, configured like production, and the raw baselines. Each resolves to
+// { proc, url, readyMs } once its /health/ready answers 200 (readyMs: from spawn to that answer).
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startProcess, waitForReady } from './processes.mjs';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const API_BIN = path.join(ROOT, 'packages/api-host/dist/bin/coordinator-api.js');
+const WORKER_BIN = path.join(ROOT, 'packages/worker-host/dist/bin/coordinator-worker.js');
+const RAW_API = path.join(ROOT, 'bench/baselines/raw-api.mjs');
+const RAW_WORKER = path.join(ROOT, 'bench/baselines/raw-worker.mjs');
+
+/** What production deploys: both commerce extensions. */
+export const PRODUCTION_EXTENSIONS = '@coordinator/extension-orders,@coordinator/extension-payments';
+/** The no-op task and its endpoint (bench/extension), by path. */
+export const BENCH_EXTENSION = path.join(ROOT, 'bench/extension/bench-extension.mjs');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The hosts' environment as a production deployment has it: API-key auth, info logs as JSON,
+ * tracing on (OTLP to the run's discard sink), metrics, the dashboard and docs at their defaults.
+ * The rate limit and the queue cap stay on but are set far above what the load reaches, so
+ * their Redis work is paid and they never answer 429 or 503.
+ */
+export function productionEnv(ctx, extensions, extra = {}, { tracing = ctx.tracing } = {}) {
+  return {
+    ...ctx.childEnv,
+    REDIS_URL: ctx.redisUrl,
+    COORDINATOR_EXTENSIONS: extensions,
+    COORDINATOR_API_KEYS: ctx.apiKeys,
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    ...(tracing
+      ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: ctx.sink.url }
+      : { OTEL_TRACES_EXPORTER: 'none' }),
+    RATE_LIMIT_MAX: '1000000000',
+    QUEUE_MAX_WAITING: '1000000000',
+    // Only called by tasks: the isolation case points these at its fakes; elsewhere nothing listens.
+    ORDERS_OMS_URL: 'http://127.0.0.1:9',
+    PAYMENTS_PROVIDER_URL: 'http://127.0.0.1:9',
+    PAYMENTS_PROVIDER_API_KEY: 'sk_test_bench',
+    PAYMENTS_STRIPE_WEBHOOK_SECRET: 'whsec_bench',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...extra,
+  };
+}
+
+async function startServer(ctx, { label, script, env, portVar, readyTimeoutMs = 30_000, nodeArgs = [] }) {
+  const port = await freePort();
+  const proc = startProcess({
+    label,
+    args: [...nodeArgs, script],
+    env: { ...env, [portVar]: String(port), HOST: '127.0.0.1', NODE_OPTIONS: '' },
+    cwd: ROOT,
+    logDir: ctx.logDir,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const readyMs = await waitForReady(proc, `${url}/health/ready`, { timeoutMs: readyTimeoutMs });
+    ctx.say(`    ${label} (pid ${proc.pid}) ready in ${Math.round(readyMs)} ms`);
+    return { proc, url, readyMs };
+  } catch (error) {
+    await proc.stop(2_000);
+    throw error;
+  }
+}
+
+/** With BENCH_PROFILE_DIR: V8 CPU profiles into <dir>/<host>/ (Node 20 refuses --cpu-prof in NODE_OPTIONS). */
+function profileArgs(ctx, profile, host) {
+  return profile && ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.profileDir, host)}`] : [];
+}
+
+export function startCoordinatorApi(
+  ctx,
+  { extensions = PRODUCTION_EXTENSIONS, env = {}, profile = false, tracing } = {},
+) {
+  return startServer(ctx, {
+    label: 'coordinator-api',
+    script: API_BIN,
+    env: productionEnv(ctx, extensions, env, { tracing }),
+    portVar: 'PORT',
+    nodeArgs: profileArgs(ctx, profile, 'api'),
+  });
+}
+
+export function startCoordinatorWorker(
+  ctx,
+  { extensions = PRODUCTION_EXTENSIONS, concurrency, env = {}, tracing, profile = false } = {},
+) {
+  return startServer(ctx, {
+    label: 'coordinator-worker',
+    script: WORKER_BIN,
+    env: productionEnv(
+      ctx,
+      extensions,
+      { ...(concurrency ? { COORDINATOR_CONCURRENCY: String(concurrency) } : {}), ...env },
+      { tracing },
+    ),
+    portVar: 'HEALTH_PORT',
+    nodeArgs: profileArgs(ctx, profile, 'worker'),
+  });
+}
+
+export function startRawApi(ctx) {
+  return startServer(ctx, {
+    label: 'raw-api',
+    script: RAW_API,
+    env: { ...ctx.childEnv, REDIS_URL: ctx.redisUrl },
+    portVar: 'PORT',
+  });
+}
+
+export function startRawWorker(ctx, { concurrency, queue = 'bench' }) {
+  return startServer(ctx, {
+    label: 'raw-worker',
+    script: RAW_WORKER,
+    env: { ...ctx.childEnv, REDIS_URL: ctx.redisUrl, QUEUE: queue, CONCURRENCY: String(concurrency) },
+    portVar: 'HEALTH_PORT',
+  });
+}
