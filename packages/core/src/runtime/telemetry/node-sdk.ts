@@ -16,13 +16,15 @@ export async function startNodeSdk(serviceName: string, env: NodeJS.ProcessEnv):
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 
-  const [{ NodeSDK }, { HttpInstrumentation }, { UndiciInstrumentation }, { IORedisInstrumentation }] =
-    await Promise.all([
-      import('@opentelemetry/sdk-node'),
-      import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-undici'),
-      import('@opentelemetry/instrumentation-ioredis'),
-    ]);
+  const [{ NodeSDK }, { HttpInstrumentation }, { UndiciInstrumentation }] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-undici'),
+  ]);
+  // A span per Redis command costs a quarter of the api host's CPU under load (docs/performance.md)
+  // and says little the enqueue and consume spans do not: only on request.
+  const redisSpans = env['COORDINATOR_TRACE_REDIS']?.trim().toLowerCase() === 'true';
+  const { IORedisInstrumentation } = redisSpans ? await import('@opentelemetry/instrumentation-ioredis') : {};
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] || serviceName,
     // Traces only, unless asked: metrics are Prometheus' job here and logs go to stdout.
@@ -35,11 +37,15 @@ export async function startNodeSdk(serviceName: string, env: NodeJS.ProcessEnv):
         requireParentforOutgoingSpans: true,
       }),
       new UndiciInstrumentation({ requireParentforSpans: true }),
-      new IORedisInstrumentation({
-        requireParentSpan: true,
-        // The command name only: BullMQ's scripts carry job payloads in their arguments.
-        dbStatementSerializer: (command) => command,
-      }),
+      ...(IORedisInstrumentation
+        ? [
+            new IORedisInstrumentation({
+              requireParentSpan: true,
+              // The command name only: BullMQ's scripts carry job payloads in their arguments.
+              dbStatementSerializer: (command) => command,
+            }),
+          ]
+        : []),
     ],
   });
   sdk.start();

@@ -23,7 +23,8 @@ export interface StartTelemetryOptions {
  * import everything else afterwards with `await import(…)`. It registers an ES module
  * loader hook (import-in-the-middle) for the instrumented packages, then starts
  * `@opentelemetry/sdk-node` with OTLP export configured by the standard `OTEL_*`
- * variables and instrumentations for HTTP (server and client), fetch/undici and ioredis.
+ * variables and instrumentations for HTTP (server and client), fetch/undici, and ioredis
+ * when `COORDINATOR_TRACE_REDIS=true`.
  *
  * @example
  * ```ts
