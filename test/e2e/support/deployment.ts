@@ -63,7 +63,15 @@ export async function startDeployment(extraEnv: NodeJS.ProcessEnv = {}): Promise
   };
   const startWorker = (extra: NodeJS.ProcessEnv = {}) =>
     startHostProcess('worker', { env: { ...env, ...extra }, cwd: repoRoot });
-  const [api, worker] = await Promise.all([startHostProcess('api', { env, cwd: repoRoot }), startWorker()]);
+  const started = await Promise.allSettled([startHostProcess('api', { env, cwd: repoRoot }), startWorker()]);
+  const [api, worker] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+  if (!api || !worker) {
+    // One host refused to start: stop what did start, so no process outlives the test.
+    await Promise.all([api?.stop(), worker?.stop()]);
+    await Promise.all([oms.close(), provider.close()]);
+    await redis.stop();
+    throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
+  }
   provider.setWebhookUrl(`${api.url}/payments/webhooks/stripe`);
   const deployment: Deployment = {
     redis,
