@@ -75,6 +75,11 @@ export async function startWorkerHost(
       prefix: settings.COORDINATOR_PREFIX,
       queues,
       concurrency: (queue) => concurrencyOf(settings.COORDINATOR_CONCURRENCY, queue),
+      stalled: {
+        lockDurationMs: settings.WORKER_LOCK_DURATION_MS,
+        stalledIntervalMs: settings.WORKER_STALLED_INTERVAL_MS,
+        maxStalledCount: settings.WORKER_MAX_STALLED_COUNT,
+      },
     },
     graceMs: settings.SHUTDOWN_GRACE_MS,
     logger: hostLogger,

@@ -15,6 +15,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { createQueueProcessor } from './consumers/queue-processor.factory.js';
+import type { ConnectionWatchdogOptions } from './consumers/connection-watchdog.js';
+import { DEFAULT_STALLED_JOB_SETTINGS, type StalledJobSettings } from './consumers/stalled-jobs.js';
 import { WorkerPool } from './consumers/worker-pool.js';
 import { TASK_EXECUTOR, TRANSPORT, WORKER_POOL } from './worker-host.tokens.js';
 
@@ -29,6 +31,10 @@ export interface WorkerHostModuleOptions {
     prefix: string;
     queues: readonly string[];
     concurrency: (queue: string) => number;
+    /** Lock and stalled-check settings; `DEFAULT_STALLED_JOB_SETTINGS` when unset. */
+    stalled?: StalledJobSettings;
+    /** Dead-connection checks; `DEFAULT_CONNECTION_WATCHDOG` when unset. */
+    watchdog?: ConnectionWatchdogOptions;
   };
   graceMs: number;
   observers?: readonly TaskObserver[];
@@ -48,7 +54,7 @@ export class WorkerHostModule {
       { provide: TRANSPORT, useValue: transport },
       { provide: TaskDispatcher, useValue: transport.dispatcher },
       { provide: TaskStatusReader, useValue: transport.status },
-      { provide: WORKER_POOL, useValue: new WorkerPool(options.graceMs, () => transport.ping()) },
+      { provide: WORKER_POOL, useValue: new WorkerPool(options.graceMs, () => transport.ping(), consumers?.watchdog) },
       {
         provide: PipelineRunner,
         inject: [ModuleRef],
@@ -82,10 +88,14 @@ export class WorkerHostModule {
         // in the explorer that turns the @Processor classes below into Workers.
         BullModule.registerQueue(),
       );
+      const stalled = consumers.stalled ?? DEFAULT_STALLED_JOB_SETTINGS;
       for (const queue of consumers.queues) {
         providers.push(
           createQueueProcessor(queue, {
             concurrency: consumers.concurrency(queue),
+            lockDuration: stalled.lockDurationMs,
+            stalledInterval: stalled.stalledIntervalMs,
+            maxStalledCount: stalled.maxStalledCount,
             settings: { backoffStrategy: retryBackoffStrategy(registry) },
           }),
         );

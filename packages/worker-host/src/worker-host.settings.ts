@@ -1,5 +1,6 @@
 import { BooleanSetting, HostSettings } from '@coordinator/core/runtime';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { DEFAULT_STALLED_JOB_SETTINGS } from './consumers/stalled-jobs.js';
 
 /**
  * The worker host's environment: the shared {@link HostSettings} plus the queues it
@@ -33,6 +34,21 @@ export class WorkerHostSettings extends HostSettings {
   @IsInt()
   @Min(0)
   SHUTDOWN_GRACE_MS: number = 25_000;
+
+  /** How long a running job's lock lasts; renewed every half of it (see `StalledJobSettings`). */
+  @IsInt()
+  @Min(1_000)
+  WORKER_LOCK_DURATION_MS: number = DEFAULT_STALLED_JOB_SETTINGS.lockDurationMs;
+
+  /** How often this host looks for jobs whose lock expired (their worker died). */
+  @IsInt()
+  @Min(1_000)
+  WORKER_STALLED_INTERVAL_MS: number = DEFAULT_STALLED_JOB_SETTINGS.stalledIntervalMs;
+
+  /** Stalls a job survives before it is failed (a job that keeps killing its worker). */
+  @IsInt()
+  @Min(1)
+  WORKER_MAX_STALLED_COUNT: number = DEFAULT_STALLED_JOB_SETTINGS.maxStalledCount;
 
   /** Prometheus metrics on `GET /metrics` of the health port. */
   @BooleanSetting()

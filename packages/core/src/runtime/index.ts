@@ -33,6 +33,8 @@ export {
 export { BullMqStatusReader } from './bullmq-status-reader.js';
 export { TaskExecutor, asError, type HandlerResolver, type JobRun } from './task-executor.js';
 export { InlineTransport } from './inline-transport.js';
+export { JobDeferral, jitteredDelay, type DeferralReason } from './job-deferral.js';
+export { SCHEMA_AHEAD_DELAY_MS, schemaSkewOf } from './schema-skew.js';
 export { currentOwner, runAsOwner } from './owner-context.js';
 export { API_KEY_PREFIX, generateApiKey, hashApiKey, type ApiKeyEntry } from './access/api-keys.js';
 export { ObserverList, type ObservedJob, type TaskObserver } from './task-observer.js';

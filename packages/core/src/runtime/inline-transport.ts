@@ -1,6 +1,7 @@
 import { PermanentError } from '../contract/errors.js';
 import { TaskStatusReader, type TaskStatus } from '../contract/task-status.js';
 import type { ExtensionRegistry } from './extension-registry.js';
+import { JobDeferral } from './job-deferral.js';
 import { QueueDispatcher, type PreparedJob, type StoredJob } from './queue-dispatcher.js';
 import { asError, type TaskExecutor } from './task-executor.js';
 import type { ObserverList } from './task-observer.js';
@@ -15,7 +16,9 @@ interface InlineRecord {
  * Runs tasks in the same process without Redis, for fast tests: dispatch stores the
  * job in memory and runs it on the next turn of the event loop through the same
  * {@link TaskExecutor} the worker host uses, with the same retry and permanent-failure
- * rules. Backoff delays are not waited for, so a test with retries stays fast.
+ * rules. Backoff delays are not waited for, so a test with retries stays fast; a
+ * deferred job ({@link JobDeferral}) is, since running it again at once would find the
+ * same open breaker, and it comes back without having spent its attempt.
  */
 export class InlineTransport extends QueueDispatcher implements TaskTransport {
   readonly kind = 'inline' as const;
@@ -119,6 +122,13 @@ export class InlineTransport extends QueueDispatcher implements TaskTransport {
       status.emitted = outcome.emitted;
       delete status.failureReason;
     } catch (raw) {
+      if (raw instanceof JobDeferral) {
+        status.attemptsMade -= 1;
+        status.state = 'delayed';
+        this.running += 1;
+        setTimeout(() => void this.run(record).finally(() => this.settle()), raw.delayMs);
+        return;
+      }
       const error = asError(raw);
       status.failureReason = error.message;
       if (!(error instanceof PermanentError) && status.attemptsMade < status.maxAttempts) {

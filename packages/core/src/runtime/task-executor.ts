@@ -5,9 +5,11 @@ import { PermanentError, TaskTimeoutError } from '../contract/errors.js';
 import type { TaskContext, TaskHandler, TaskLogger } from '../contract/task-context.js';
 import { validatePayload } from '../validation/validate-payload.js';
 import type { ExtensionRegistry } from './extension-registry.js';
+import { JobDeferral } from './job-deferral.js';
 import type { JobEnvelope, JobMeta, JobOutcome } from './job-envelope.js';
 import { runAsOwner } from './owner-context.js';
 import type { QueueDispatcher } from './queue-dispatcher.js';
+import { schemaSkewOf } from './schema-skew.js';
 import { createTaskLogger } from './task-logger.js';
 import { ObserverList, type ObservedJob } from './task-observer.js';
 
@@ -33,7 +35,8 @@ export type HandlerResolver = <T>(type: Type<T>) => T;
 /**
  * Runs one attempt of a job: finds its task, validates the payload again, runs the
  * handler with its context and timeout, and says what happens next through the error
- * it throws: {@link PermanentError} means no retry, anything else retries.
+ * it throws: {@link PermanentError} means no retry, {@link JobDeferral} means put the
+ * job back without spending the attempt, anything else retries.
  */
 export class TaskExecutor {
   constructor(
@@ -75,6 +78,8 @@ export class TaskExecutor {
     const meta = metaOf(run) ?? ({} as JobMeta);
     const observed: ObservedJob = { taskId: run.taskId, task: run.name, attempt: run.attempt, meta };
     const logger = createTaskLogger(run.name, run.taskId, run.attempt, extension);
+    const skew = metaOf(run) && schemaSkewOf(this.registry, run.name, meta);
+    if (skew) throw this.deferred(observed, logger, skew);
     const started = performance.now();
     this.observers.taskStarted(observed);
     try {
@@ -83,6 +88,7 @@ export class TaskExecutor {
       logger.log('task completed', { durationMs: Math.round(performance.now() - started) });
       return outcome;
     } catch (raw) {
+      if (raw instanceof JobDeferral) throw this.deferred(observed, logger, raw);
       const error = asError(raw);
       const willRetry = !(error instanceof PermanentError) && run.attempt < run.maxAttempts;
       if (willRetry) logger.warn('attempt failed; will retry', { reason: error.message });
@@ -90,6 +96,12 @@ export class TaskExecutor {
       this.observers.taskFailed(observed, error.message, willRetry);
       throw error;
     }
+  }
+
+  private deferred(observed: ObservedJob, logger: TaskLogger, deferral: JobDeferral): JobDeferral {
+    logger.warn('task deferred', { reason: deferral.reason, delayMs: deferral.delayMs, detail: deferral.message });
+    this.observers.taskDeferred(observed, deferral.reason, deferral.delayMs);
+    return deferral;
   }
 
   private async attempt(run: JobRun, logger: TaskLogger): Promise<JobOutcome> {

@@ -1,3 +1,4 @@
+import type { DeferralReason } from './job-deferral.js';
 import type { JobMeta } from './job-envelope.js';
 
 /** A job as observers see it. */
@@ -17,6 +18,8 @@ export interface TaskObserver {
   taskStarted?(job: ObservedJob): void;
   taskCompleted?(job: ObservedJob, result: unknown): void;
   taskFailed?(job: ObservedJob, reason: string, willRetry: boolean): void;
+  /** The job was put back for later without spending an attempt (a `JobDeferral`). */
+  taskDeferred?(job: ObservedJob, reason: DeferralReason, delayMs: number): void;
   signalEmitted?(signal: string, fromTaskId: string | undefined, taskIds: readonly string[]): void;
 }
 
@@ -35,6 +38,9 @@ export class ObserverList implements Required<TaskObserver> {
   }
   taskFailed(job: ObservedJob, reason: string, willRetry: boolean): void {
     for (const o of this.observers) safe(() => o.taskFailed?.(job, reason, willRetry));
+  }
+  taskDeferred(job: ObservedJob, reason: DeferralReason, delayMs: number): void {
+    for (const o of this.observers) safe(() => o.taskDeferred?.(job, reason, delayMs));
   }
   signalEmitted(signal: string, fromTaskId: string | undefined, taskIds: readonly string[]): void {
     for (const o of this.observers) safe(() => o.signalEmitted?.(signal, fromTaskId, taskIds));

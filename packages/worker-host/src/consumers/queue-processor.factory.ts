@@ -1,8 +1,8 @@
 import { PermanentError } from '@coordinator/core';
-import type { JobEnvelope, JobOutcome, TaskExecutor } from '@coordinator/core/runtime';
+import { JobDeferral, type JobEnvelope, type JobOutcome, type TaskExecutor } from '@coordinator/core/runtime';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, type Type } from '@nestjs/common';
-import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import { TASK_EXECUTOR, WORKER_POOL } from '../worker-host.tokens.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -21,7 +21,7 @@ export function createQueueProcessor(queue: string, options: Partial<WorkerOptio
       pool.add(this);
     }
 
-    async process(job: Job<JobEnvelope, JobOutcome>): Promise<JobOutcome> {
+    async process(job: Job<JobEnvelope, JobOutcome>, token?: string): Promise<JobOutcome> {
       try {
         return await this.executor.execute({
           taskId: job.id!,
@@ -33,6 +33,12 @@ export function createQueueProcessor(queue: string, options: Partial<WorkerOptio
           shutdownSignal: this.pool.shutdownSignal,
         });
       } catch (error) {
+        if (error instanceof JobDeferral) {
+          // Back to the delayed set with the attempt skipped; DelayedError tells BullMQ
+          // the job has been moved, so it neither completes nor fails it.
+          await job.moveToDelayed(Date.now() + error.delayMs, token);
+          throw new DelayedError(error.message);
+        }
         // BullMQ skips the remaining attempts only for its own UnrecoverableError.
         if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
         throw error;

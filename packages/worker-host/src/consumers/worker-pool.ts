@@ -1,5 +1,10 @@
 import type { WorkerHost } from '@nestjs/bullmq';
-import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  ConnectionWatchdog,
+  DEFAULT_CONNECTION_WATCHDOG,
+  type ConnectionWatchdogOptions,
+} from './connection-watchdog.js';
 
 /** Resolves when Redis answers, rejects otherwise. */
 export type RedisProbe = () => Promise<void>;
@@ -11,17 +16,23 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  * stop fetching and let running jobs finish for up to the grace period, then close.
  * Jobs still running then stay locked until BullMQ's stalled-job check hands them to
  * another worker. With Redis unreachable nothing can finish, so the workers close at once.
+ * While running, a {@link ConnectionWatchdog} resets connections that died silently.
  */
-export class WorkerPool implements BeforeApplicationShutdown {
+export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WorkerPool');
   private readonly processors: WorkerHost[] = [];
   private readonly abort = new AbortController();
   private readonly lastErrorLog = new Map<string, { at: number; suppressed: number }>();
 
+  private readonly watchdog: ConnectionWatchdog;
+
   constructor(
     private readonly graceMs: number,
     private readonly probe: RedisProbe = async () => undefined,
-  ) {}
+    watchdog: ConnectionWatchdogOptions = DEFAULT_CONNECTION_WATCHDOG,
+  ) {
+    this.watchdog = new ConnectionWatchdog(() => this.processors.map((p) => p.worker), watchdog);
+  }
 
   /** Fires when the grace period is over: running handlers should stop. */
   get shutdownSignal(): AbortSignal {
@@ -52,7 +63,12 @@ export class WorkerPool implements BeforeApplicationShutdown {
     this.lastErrorLog.set(queue, { at: now, suppressed: 0 });
   }
 
+  onApplicationBootstrap(): void {
+    if (this.processors.length > 0) this.watchdog.start();
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    this.watchdog.stop();
     if (this.processors.length === 0) return;
     const workers = this.processors.map((p) => p.worker);
     const redisUp = await this.probe().then(

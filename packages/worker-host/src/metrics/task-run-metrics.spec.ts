@@ -67,6 +67,32 @@ describe('TaskRunMetrics', () => {
     expect(sum('failed')).toBeCloseTo(0.3);
   });
 
+  it('counts deferred jobs by reason, and times neither them nor a run they interrupted', async () => {
+    const register = new Registry();
+    let clock = 0;
+    const observers = new ObserverList([new TaskRunMetrics(register, [], () => clock)]);
+    observers.taskDeferred(job(1), 'schema-ahead', 5_000);
+    observers.taskStarted(job(2));
+    clock = 100;
+    observers.taskDeferred(job(2), 'downstream-unavailable', 1_000);
+    // The same attempt runs again later: only that run is timed.
+    clock = 10_000;
+    observers.taskStarted(job(2));
+    clock = 10_050;
+    observers.taskCompleted(job(2), null);
+
+    const deferred = await values(register, 'coordinator_tasks_deferred_total');
+    expect(Object.fromEntries(deferred.map((v) => [v.labels['reason'], v.value]))).toEqual({
+      'schema-ahead': 1,
+      'downstream-unavailable': 1,
+    });
+    const durations = await values(register, 'coordinator_task_duration_seconds');
+    const completed = (suffix: string) =>
+      durations.find((v) => v.metricName === `coordinator_task_duration_seconds_${suffix}`)?.value;
+    expect(completed('count')).toBe(1);
+    expect(completed('sum')).toBeCloseTo(0.05);
+  });
+
   it('ignores an end whose start it never saw', async () => {
     const register = new Registry();
     const observers = new ObserverList([new TaskRunMetrics(register)]);

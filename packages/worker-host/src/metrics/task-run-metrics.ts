@@ -1,4 +1,4 @@
-import { METRICS_PREFIX, type ObservedJob, type TaskObserver } from '@coordinator/core/runtime';
+import { METRICS_PREFIX, type DeferralReason, type ObservedJob, type TaskObserver } from '@coordinator/core/runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** Task durations in seconds: downstream calls with timeouts of up to a few minutes. */
@@ -16,6 +16,9 @@ const MAX_RUNNING = 10_000;
  * - `coordinator_tasks_failed_total{task,final}`: failed attempts, `final="true"` when
  *   no retry follows (permanent error or last attempt), `"false"` when one is scheduled;
  * - `coordinator_tasks_retried_total{task}`: attempts after the first that this host started;
+ * - `coordinator_tasks_deferred_total{task,reason}`: jobs this host put back without
+ *   spending an attempt, `reason` `downstream-unavailable` (open breaker) or `schema-ahead`
+ *   (written for a newer worker);
  * - `coordinator_task_duration_seconds{task,outcome}`: one attempt's run time, `outcome`
  *   `completed` or `failed`, measured from start to end of the same task id and attempt.
  *
@@ -29,6 +32,7 @@ export class TaskRunMetrics implements TaskObserver {
   private readonly completed: Counter<'task'>;
   private readonly failed: Counter<'task' | 'final'>;
   private readonly retried: Counter<'task'>;
+  private readonly deferred: Counter<'task' | 'reason'>;
   private readonly duration: Histogram<'task' | 'outcome'>;
   private readonly running = new Map<string, number>();
 
@@ -48,6 +52,11 @@ export class TaskRunMetrics implements TaskObserver {
       ['task', 'final'],
     );
     this.retried = counter('tasks_retried_total', 'Task attempts after the first that this host started', ['task']);
+    this.deferred = counter(
+      'tasks_deferred_total',
+      'Jobs put back for later without spending an attempt, by reason (downstream-unavailable, schema-ahead)',
+      ['task', 'reason'],
+    );
     this.duration = new Histogram({
       name: `${METRICS_PREFIX}task_duration_seconds`,
       help: 'Run time of one task attempt, by outcome (completed or failed)',
@@ -79,6 +88,12 @@ export class TaskRunMetrics implements TaskObserver {
   taskFailed(job: ObservedJob, _reason: string, willRetry: boolean): void {
     this.failed.inc({ task: job.task, final: String(!willRetry) });
     this.observeDuration(job, 'failed');
+  }
+
+  taskDeferred(job: ObservedJob, reason: DeferralReason): void {
+    this.deferred.inc({ task: job.task, reason });
+    // A run deferred before it started was never timed; one deferred mid-run is not a duration.
+    this.running.delete(runKey(job));
   }
 
   private observeDuration(job: ObservedJob, outcome: 'completed' | 'failed'): void {
