@@ -74,7 +74,8 @@ describe('metrics and worker health across separate processes', () => {
     expect(value(api, 'coordinator_queue_workers{queue="orders"}')).toBe(1);
     expect(value(api, 'coordinator_queue_workers{queue="payments"}')).toBe(1);
     expect(api).toMatch(/^coordinator_worker_heartbeat_age_seconds\{worker="[^"]+"\} [\d.e-]+$/m);
-    expect(api).toContain('# TYPE coordinator_breaker_state gauge');
+    // Breakers live in the worker hosts, where tasks call downstreams.
+    expect(api).not.toContain('coordinator_breaker_state');
 
     const worker = await eventually(
       () => scrape(d.worker.url),
@@ -93,6 +94,9 @@ describe('metrics and worker health across separate processes', () => {
       moved(worker, workerBefore, 'coordinator_tasks_enqueued_total{task="payments.create-payment"}'),
     ).toBeGreaterThanOrEqual(1);
     expect(worker).toMatch(/^coordinator_dead_letters\{queue="orders"\} 0$/m);
+    // Every downstream of the served tasks, closed.
+    expect(worker).toMatch(/^coordinator_breaker_state\{downstream="order-management"\} 0$/m);
+    expect(worker).toMatch(/^coordinator_breaker_state\{downstream="payment-provider"\} 0$/m);
   }, 30_000);
 
   it('lists the worker host serving each queue, then both queues unserved once it stopped', async () => {

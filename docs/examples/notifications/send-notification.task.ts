@@ -1,6 +1,7 @@
 import { defineTask, type TaskContext, type TaskHandler } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import { EmailClient } from './email-client.js';
+import { emailProvider } from './email-provider.downstream.js';
 import { notificationSent } from './notification-sent.signal.js';
 import { SendNotificationPayload } from './send-notification.payload.js';
 
@@ -21,4 +22,5 @@ export const sendNotification = defineTask({
   handler: SendNotificationHandler,
   retry: { attempts: 6, backoff: 'exponential', delayMs: 500, jitter: true, maxDelayMs: 30_000 },
   timeoutMs: 10_000,
+  downstreams: [emailProvider],
 });

@@ -22,6 +22,16 @@ export {
   type TaskDefinition,
   type TaskSpec,
 } from './contract/define-task.js';
+export {
+  defineDownstream,
+  isDownstreamDefinition,
+  DEFAULT_BREAKER_POLICY,
+  DEFAULT_MAX_CONCURRENT,
+  type BreakerPolicy,
+  type BulkheadPolicy,
+  type DownstreamDefinition,
+  type DownstreamSpec,
+} from './contract/define-downstream.js';
 export { defineSignal, isSignalDefinition, type SignalDefinition, type SignalSpec } from './contract/define-signal.js';
 export { onSignal, type OnSignalOptions, type SignalHandlerBinding } from './contract/on-signal.js';
 export type { EmitOptions, FollowUpOptions, TaskContext, TaskHandler, TaskLogger } from './contract/task-context.js';

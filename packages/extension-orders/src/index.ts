@@ -4,7 +4,9 @@
  * `order.placed`, `order.cancelled` and `order.fulfilled` signals. It fulfils orders on
  * `payment.captured` and flags them on `payment.failed`.
  *
- * Configure with `ORDERS_OMS_URL` (and optionally `ORDERS_OMS_TIMEOUT_MS`).
+ * Configure with `ORDERS_OMS_URL` (and optionally `ORDERS_OMS_TIMEOUT_MS`). Its tasks call
+ * order management through the `order-management` circuit breaker and bulkhead
+ * ({@link orderManagement}): while it is down, they wait without spending attempts.
  *
  * @packageDocumentation
  */
@@ -27,6 +29,7 @@ export { CancelOrderBody } from './http/cancel-order.body.js';
 export { CreateOrderBody } from './http/create-order.body.js';
 export type { OrderAccepted } from './http/orders.controller.js';
 export { orderCorrelation, type OrderStage, type OrderView } from './http/order-view.js';
+export { orderManagement } from './oms/order-management.downstream.js';
 export { OrderLine } from './order-line.dto.js';
 export { OrdersSettings } from './orders.settings.js';
 export { OrderCancelled, orderCancelled } from './signals/order-cancelled.signal.js';

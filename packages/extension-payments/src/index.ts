@@ -7,7 +7,9 @@
  *
  * Configure with `PAYMENTS_PROVIDER_URL`, `PAYMENTS_PROVIDER_API_KEY`,
  * `PAYMENTS_STRIPE_WEBHOOK_SECRET` (and optionally `PAYMENTS_PROVIDER_TIMEOUT_MS`,
- * `PAYMENTS_DEFAULT_PAYMENT_METHOD`).
+ * `PAYMENTS_DEFAULT_PAYMENT_METHOD`). Its tasks call the provider through the
+ * `payment-provider` circuit breaker and bulkhead ({@link paymentProvider}): while the
+ * provider is down, they wait without spending attempts.
  *
  * @packageDocumentation
  */
@@ -32,6 +34,7 @@ import { refundPayment } from './tasks/refund-payment.task.js';
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export { PaymentsSettings } from './payments.settings.js';
+export { paymentProvider } from './provider/payment-provider.downstream.js';
 export { receiptPipeline, type Receipt, type ReceiptRequest, type ReceiptState } from './receipt/receipt.pipeline.js';
 export { PaymentCaptured, paymentCaptured } from './signals/payment-captured.signal.js';
 export { PaymentFailed, paymentFailed } from './signals/payment-failed.signal.js';

@@ -19,7 +19,12 @@ export {
   type HostProcess,
   type HostProcessOptions,
 } from './processes/host-process.js';
-export { FakeOrderManagement, type FakeOrderManagementOptions, type OmsOrder } from './fakes/fake-order-management.js';
+export {
+  FakeOrderManagement,
+  type FakeOrderManagementOptions,
+  type OmsOrder,
+  type OmsTransition,
+} from './fakes/fake-order-management.js';
 export { FakeHttpServer, type RecordedCall } from './fakes/fake-http-server.js';
 export { FaultInjector, type FaultPlan } from './fakes/fault-injector.js';
 export {
@@ -43,6 +48,7 @@ export { TEST_PAYMENT_METHODS, type TestCardOutcome } from './fakes/test-payment
 export {
   WebhookSender,
   type WebhookDelivery,
+  type WebhookDeliveryStyle,
   type WebhookEvent,
   type WebhookRetryOptions,
   type WebhookSenderOptions,

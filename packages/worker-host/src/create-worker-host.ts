@@ -1,5 +1,6 @@
 import {
   InlineTransport,
+  type DownstreamGuards,
   type ExtensionRegistry,
   type TaskExecutor,
   type TaskObserver,
@@ -27,6 +28,8 @@ export interface CreateWorkerHostOptions {
   consumers?: WorkerHostModuleOptions['consumers'];
   graceMs?: number;
   observers?: readonly TaskObserver[];
+  /** The host's circuit breakers and bulkheads; a fresh set when left out. */
+  guards?: DownstreamGuards;
   env?: NodeJS.ProcessEnv;
   logger?: LoggerService | LogLevel[] | false;
 }
@@ -44,6 +47,8 @@ export interface WorkerHost {
   app: INestApplicationContext;
   executor: TaskExecutor;
   pool: WorkerPool;
+  /** The circuit breakers and bulkheads its jobs call downstreams through. */
+  guards: DownstreamGuards;
   /** Stops fetching, lets running jobs finish within the grace period, and closes. */
   close(): Promise<void>;
 }
@@ -65,6 +70,7 @@ export async function createWorkerHost(options: CreateWorkerHostOptions): Promis
       consumers: options.consumers,
       graceMs: options.graceMs ?? 25_000,
       observers: options.observers,
+      guards: options.guards,
       env: options.env,
     }),
     { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false },
@@ -77,6 +83,7 @@ export async function createWorkerHost(options: CreateWorkerHostOptions): Promis
     app,
     executor,
     pool: app.get<WorkerPool>(WORKER_POOL),
+    guards: executor.guards,
     close: () => (closing ??= app.close()),
   };
 }

@@ -15,3 +15,4 @@ export { DEFAULT_STALLED_JOB_SETTINGS, type StalledJobSettings } from './consume
 export { assertNoEviction } from './redis-eviction-check.js';
 export { WorkerMetrics } from './metrics/worker-metrics.js';
 export { TaskRunMetrics } from './metrics/task-run-metrics.js';
+export { BreakerMetrics, BREAKER_STATE_VALUES } from './metrics/breaker-metrics.js';

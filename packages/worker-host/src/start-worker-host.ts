@@ -1,6 +1,7 @@
 import { CORE_VERSION } from '@coordinator/core';
 import {
   BullMqTransport,
+  DownstreamGuards,
   HeartbeatLoop,
   installHostLogger,
   loadRegistry,
@@ -65,6 +66,8 @@ export async function startWorkerHost(
     observers: metrics && new ObserverList([metrics.enqueued]),
   });
   metrics?.watchQueues((queue, states) => transport.queue(queue).getJobCounts(...states));
+  const guards = new DownstreamGuards();
+  metrics?.breakers.watch(guards);
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const startedAt = new Date().toISOString();
   const host = await createWorkerHost({
@@ -84,6 +87,7 @@ export async function startWorkerHost(
     graceMs: settings.SHUTDOWN_GRACE_MS,
     logger: hostLogger,
     observers: metrics && [metrics.runs],
+    guards,
     env,
   });
   let health: Server;

@@ -2,6 +2,7 @@ import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
 import {
   bullmqTelemetry,
   createExtensionModule,
+  DownstreamGuards,
   ObserverList,
   retryBackoffStrategy,
   PipelineRunner,
@@ -18,7 +19,8 @@ import { createQueueProcessor } from './consumers/queue-processor.factory.js';
 import type { ConnectionWatchdogOptions } from './consumers/connection-watchdog.js';
 import { DEFAULT_STALLED_JOB_SETTINGS, type StalledJobSettings } from './consumers/stalled-jobs.js';
 import { WorkerPool } from './consumers/worker-pool.js';
-import { TASK_EXECUTOR, TRANSPORT, WORKER_POOL } from './worker-host.tokens.js';
+import { BreakerLog } from './downstreams/breaker-log.js';
+import { DOWNSTREAM_GUARDS, TASK_EXECUTOR, TRANSPORT, WORKER_POOL } from './worker-host.tokens.js';
 
 /** What the worker host module is built from. */
 export interface WorkerHostModuleOptions {
@@ -38,6 +40,11 @@ export interface WorkerHostModuleOptions {
   };
   graceMs: number;
   observers?: readonly TaskObserver[];
+  /**
+   * The circuit breakers and bulkheads of this host's downstream calls; a fresh set when
+   * left out. Pass one to watch its circuits (metrics) from outside the host.
+   */
+  guards?: DownstreamGuards;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -45,12 +52,17 @@ export interface WorkerHostModuleOptions {
  * The worker host: every loaded extension's providers, worker-only providers, task
  * handlers and pipeline steps, plus one BullMQ worker per served queue. No controllers.
  * Handlers may run pipelines too, through the globally provided {@link PipelineRunner}.
+ * Every job of the host calls its downstreams through one set of {@link DownstreamGuards},
+ * whose circuit changes are logged.
  */
 @Module({})
 export class WorkerHostModule {
   static forRoot(options: WorkerHostModuleOptions): DynamicModule {
     const { registry, transport, consumers, env = process.env } = options;
+    const guards = options.guards ?? new DownstreamGuards();
     const providers: Provider[] = [
+      { provide: DOWNSTREAM_GUARDS, useValue: guards },
+      { provide: BreakerLog, useValue: new BreakerLog(guards) },
       { provide: TRANSPORT, useValue: transport },
       { provide: TaskDispatcher, useValue: transport.dispatcher },
       { provide: TaskStatusReader, useValue: transport.status },
@@ -65,12 +77,10 @@ export class WorkerHostModule {
         provide: TASK_EXECUTOR,
         inject: [ModuleRef],
         useFactory: (moduleRef: ModuleRef) =>
-          new TaskExecutor(
-            registry,
-            (type) => moduleRef.get(type, { strict: false }),
-            transport.dispatcher,
-            new ObserverList(options.observers),
-          ),
+          new TaskExecutor(registry, (type) => moduleRef.get(type, { strict: false }), transport.dispatcher, {
+            observers: new ObserverList(options.observers),
+            guards,
+          }),
       },
     ];
     const imports: DynamicModule[] = registry.extensions.map((extension) =>
@@ -106,7 +116,7 @@ export class WorkerHostModule {
       global: true,
       imports,
       providers,
-      exports: [TaskDispatcher, TaskStatusReader, PipelineRunner, TASK_EXECUTOR, WORKER_POOL],
+      exports: [TaskDispatcher, TaskStatusReader, PipelineRunner, TASK_EXECUTOR, WORKER_POOL, DOWNSTREAM_GUARDS],
     };
   }
 }

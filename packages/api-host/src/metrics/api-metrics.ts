@@ -28,9 +28,10 @@ export const UNMATCHED_ROUTE = '(unmatched)';
  *   observer to hand the transport;
  * - queue depths (`coordinator_queue_jobs{queue,state}`, `coordinator_dead_letters{queue}`)
  *   and worker coverage (`coordinator_worker_heartbeat_age_seconds{worker}`,
- *   `coordinator_queue_workers{queue}`), read from Redis on each scrape;
- * - `coordinator_breaker_state{downstream}`, registered for the circuit breakers to come:
- *   it has no samples until they exist.
+ *   `coordinator_queue_workers{queue}`), read from Redis on each scrape.
+ *
+ * Circuit breakers live in the worker hosts, where tasks call downstreams: their state
+ * is the worker host's `coordinator_breaker_state`.
  *
  * @example
  * ```ts
@@ -42,8 +43,6 @@ export class ApiMetrics {
   readonly register: Registry;
   /** Observer for the transport's dispatcher. */
   readonly enqueued: EnqueueMetrics;
-  /** 0 closed, 1 half-open, 2 open; set by circuit breakers once they exist, never before. */
-  readonly breakerState: Gauge<'downstream'>;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly durations: Histogram<'method' | 'route' | 'status'>;
 
@@ -67,12 +66,6 @@ export class ApiMetrics {
       help: 'Time from receiving a request to sending its response, by method, route pattern and status',
       labelNames: ['method', 'route', 'status'],
       buckets: HTTP_DURATION_BUCKETS,
-      registers: [register],
-    });
-    this.breakerState = new Gauge({
-      name: `${METRICS_PREFIX}breaker_state`,
-      help: 'Circuit breaker state per downstream: 0 closed, 1 half-open, 2 open (no samples until circuit breakers exist)',
-      labelNames: ['downstream'],
       registers: [register],
     });
   }

@@ -19,3 +19,4 @@ export const TASK_BRAND: unique symbol = Symbol.for('@coordinator/core.task') as
 export const SIGNAL_BRAND: unique symbol = Symbol.for('@coordinator/core.signal') as never;
 export const PIPELINE_BRAND: unique symbol = Symbol.for('@coordinator/core.pipeline') as never;
 export const PIPELINE_STEP_BRAND: unique symbol = Symbol.for('@coordinator/core.pipeline-step') as never;
+export const DOWNSTREAM_BRAND: unique symbol = Symbol.for('@coordinator/core.downstream') as never;

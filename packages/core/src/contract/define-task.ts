@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { TASK_BRAND } from './contract-version.js';
+import { isDownstreamDefinition, type DownstreamDefinition } from './define-downstream.js';
 import type { PayloadClass } from './payload-class.js';
 import type { TaskHandler } from './task-context.js';
 
@@ -62,6 +63,11 @@ export interface TaskSpec<P extends object, R> {
    * deliveries that may repeat for days (provider webhooks).
    */
   retention?: Partial<TaskRetention>;
+  /**
+   * The downstream services the handler calls, each through `ctx.call(downstream, fn)`.
+   * While one of their circuits is open, the task's jobs wait instead of running.
+   */
+  downstreams?: readonly DownstreamDefinition[];
 }
 
 /**
@@ -101,6 +107,8 @@ export interface TaskDefinition<P extends object = object, R = unknown> {
   readonly timeoutMs: number;
   readonly schemaVersion: number;
   readonly retention: Readonly<TaskRetention>;
+  /** The downstream services the task calls (`ctx.call`); empty when it declares none. */
+  readonly downstreams: readonly DownstreamDefinition[];
 }
 
 const TASK_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
@@ -118,6 +126,7 @@ const TASK_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
  *   handler: SubmitOrderHandler,
  *   retry: { attempts: 8, backoff: 'exponential', delayMs: 1000, jitter: true },
  *   timeoutMs: 30_000,
+ *   downstreams: [orderManagement],
  * });
  * ```
  */
@@ -133,6 +142,12 @@ export function defineTask<P extends object, R>(spec: TaskSpec<P, R>): TaskDefin
   }
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new RangeError(`task ${spec.name}: timeoutMs must be > 0`);
+  const downstreams = spec.downstreams ?? [];
+  for (const downstream of downstreams) {
+    if (!isDownstreamDefinition(downstream)) {
+      throw new TypeError(`task ${spec.name}: downstreams must be made by defineDownstream()`);
+    }
+  }
   return Object.freeze({
     [TASK_BRAND]: true as const,
     name: spec.name,
@@ -142,6 +157,7 @@ export function defineTask<P extends object, R>(spec: TaskSpec<P, R>): TaskDefin
     timeoutMs,
     schemaVersion: spec.schemaVersion ?? 1,
     retention: Object.freeze({ ...DEFAULT_TASK_RETENTION, ...spec.retention }),
+    downstreams: Object.freeze([...new Set(downstreams)]),
   });
 }
 

@@ -1,3 +1,4 @@
+import type { DownstreamDefinition } from './define-downstream.js';
 import type { SignalDefinition } from './define-signal.js';
 import type { TaskDefinition } from './define-task.js';
 import type { TaskReceipt } from './task-dispatcher.js';
@@ -89,6 +90,31 @@ export interface TaskContext {
     payload: PayloadOf<P>,
     options?: FollowUpOptions,
   ): Promise<TaskReceipt>;
+  /**
+   * Calls a downstream service the task declares (`defineTask({ downstreams })`) through
+   * that service's bulkhead and circuit breaker, handing `fn` the task's AbortSignal
+   * (combine it with a per-request timeout). What `fn` throws passes through, and counts
+   * for the breaker as follows:
+   * - a `PermanentError` counts as a success: the service answered, the request
+   *   was at fault (a 4xx);
+   * - an error while the task's signal has fired (its timeout, or the worker shutting
+   *   down) does not count at all: the call was cut short by us, not by the service;
+   * - any other error is a failure; `consecutiveFailures` of them in a row open the circuit.
+   *
+   * While the circuit is open, or its one half-open trial call is in flight, or the
+   * bulkhead's queue is full, `call` does not run `fn`: it throws a deferral that puts
+   * the job back for later without spending an attempt: let it propagate (a handler that
+   * catches it and throws an error of its own turns it into a failed attempt). Calling a
+   * downstream the task does not declare fails the task with a `PermanentError`.
+   *
+   * @example
+   * ```ts
+   * const response = await ctx.call(orderManagement, (signal) =>
+   *   fetch(url, { method: 'POST', body, signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) }),
+   * );
+   * ```
+   */
+  call<T>(downstream: DownstreamDefinition, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { CONTRACT_VERSION, EXTENSION_BRAND } from '../contract/contract-version.js';
+import { defineDownstream } from '../contract/define-downstream.js';
 import { defineExtension, type Extension } from '../contract/define-extension.js';
 import { defineSignal } from '../contract/define-signal.js';
 import { defineTask } from '../contract/define-task.js';
@@ -49,6 +50,55 @@ describe('ExtensionRegistry', () => {
     expect(registry.task('a.do').queue).toBe('a');
     expect(registry.handlersOf('thing.happened').map((h) => [h.id, h.queue])).toEqual([
       ['thing.happened->b.react', 'b'],
+    ]);
+  });
+
+  it('collects the downstreams of the loaded tasks once each, with the extension defining them', () => {
+    const oms = defineDownstream({ name: 'order-management' });
+    const psp = defineDownstream({ name: 'payment-provider' });
+    const shop = defineExtension({
+      name: 'shop',
+      version: '1.0.0',
+      tasks: [
+        defineTask({ name: 'shop.submit', payload: Thing, handler: Noop, downstreams: [oms] }),
+        defineTask({ name: 'shop.pay', payload: Thing, handler: Noop, downstreams: [oms, psp] }),
+      ],
+    });
+    const registry = new ExtensionRegistry([shop]);
+    expect(registry.allDownstreams().map((d) => [d.definition, d.extension.name])).toEqual([
+      [oms, 'shop'],
+      [psp, 'shop'],
+    ]);
+    expect(registry.findDownstream('payment-provider')?.definition).toBe(psp);
+    expect(registry.findDownstream('fulfilment')).toBeUndefined();
+  });
+
+  it('refuses two definitions of one downstream name, naming both extensions (or the task)', () => {
+    const task = (name: string, downstream: ReturnType<typeof defineDownstream>) =>
+      defineTask({ name, payload: Thing, handler: Noop, downstreams: [downstream] });
+    const shop = defineExtension({
+      name: 'shop',
+      version: '1.0.0',
+      tasks: [task('shop.submit', defineDownstream({ name: 'order-management' }))],
+    });
+    const loyalty = defineExtension({
+      name: 'loyalty',
+      version: '1.0.0',
+      tasks: [task('loyalty.award', defineDownstream({ name: 'order-management' }))],
+    });
+    expect(problemsOf(() => new ExtensionRegistry([shop, loyalty]))).toEqual([
+      'downstream "order-management" is defined by both "shop" and "loyalty"; each extension must give its downstreams their own names',
+    ]);
+    const twice = defineExtension({
+      name: 'twice',
+      version: '1.0.0',
+      tasks: [
+        task('twice.one', defineDownstream({ name: 'oms' })),
+        task('twice.two', defineDownstream({ name: 'oms', bulkhead: { maxConcurrent: 2 } })),
+      ],
+    });
+    expect(problemsOf(() => new ExtensionRegistry([twice]))).toEqual([
+      'downstream "oms" is defined twice by extension "twice" (task "twice.two" lists the second definition); define it once and share it',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { satisfies } from 'semver';
 import { CONTRACT_VERSION } from '../contract/contract-version.js';
 import { CORE_VERSION } from '../contract/core-version.js';
+import type { DownstreamDefinition } from '../contract/define-downstream.js';
 import type { Extension } from '../contract/define-extension.js';
 import type { PipelineDefinition } from '../contract/define-pipeline.js';
 import type { PipelineStepDefinition } from '../contract/define-pipeline-step.js';
@@ -15,6 +16,21 @@ export interface RegisteredTask {
   readonly extension: Extension;
   /** The queue dispatches of this task go to: the extension's name. */
   readonly queue: string;
+}
+
+/**
+ * A downstream service some loaded task calls, with the extension that defines it (the
+ * first whose tasks list it).
+ *
+ * @example
+ * ```ts
+ * registry.allDownstreams().map((d) => d.definition.name); // ['order-management', 'payment-provider']
+ * ```
+ */
+export interface RegisteredDownstream {
+  readonly definition: DownstreamDefinition;
+  /** The first loaded extension whose tasks list it. */
+  readonly extension: Extension;
 }
 
 /** An active signal subscription after deployment overrides. */
@@ -100,6 +116,7 @@ export class ExtensionRegistry {
   private readonly subscriptions = new Map<string, RegisteredHandler[]>();
   private readonly queueNames = new Set<string>();
   private readonly pipelines = new Map<string, RegisteredPipeline>();
+  private readonly downstreams = new Map<string, RegisteredDownstream>();
 
   constructor(
     extensions: readonly Extension[],
@@ -129,6 +146,16 @@ export class ExtensionRegistry {
 
   allTasks(): RegisteredTask[] {
     return [...this.tasks.values()];
+  }
+
+  /** Every downstream service a loaded task declares, once each. */
+  allDownstreams(): RegisteredDownstream[] {
+    return [...this.downstreams.values()];
+  }
+
+  /** The downstream of that name some loaded task declares, if any. */
+  findDownstream(name: string): RegisteredDownstream | undefined {
+    return this.downstreams.get(name);
   }
 
   signal(name: string): { definition: SignalDefinition; extension: Extension } {
@@ -201,6 +228,7 @@ export class ExtensionRegistry {
           );
         }
         this.tasks.set(definition.name, { definition, extension, queue: extension.name });
+        this.registerDownstreams(definition, extension, problems);
       }
       for (const definition of extension.signals) {
         const existing = this.signals.get(definition.name);
@@ -212,6 +240,27 @@ export class ExtensionRegistry {
         }
         this.signals.set(definition.name, { definition, extension });
       }
+    }
+  }
+
+  /**
+   * Breakers and bulkheads are kept per downstream name, so one name must mean one
+   * definition: two would share a breaker while disagreeing on its settings.
+   */
+  private registerDownstreams(task: TaskDefinition, extension: Extension, problems: string[]): void {
+    // A task defined by an older core has no downstreams.
+    for (const definition of task.downstreams ?? []) {
+      const existing = this.downstreams.get(definition.name);
+      if (!existing) {
+        this.downstreams.set(definition.name, { definition, extension });
+        continue;
+      }
+      if (existing.definition === definition) continue;
+      problems.push(
+        existing.extension === extension
+          ? `downstream "${definition.name}" is defined twice by extension "${extension.name}" (task "${task.name}" lists the second definition); define it once and share it`
+          : `downstream "${definition.name}" is defined by both "${existing.extension.name}" and "${extension.name}"; each extension must give its downstreams their own names`,
+      );
     }
   }
 

@@ -10,6 +10,7 @@ export {
   ExtensionLoadError,
   ExtensionRegistry,
   type CompatibilityOptions,
+  type RegisteredDownstream,
   type RegisteredHandler,
   type RegisteredTask,
 } from './extension-registry.js';
@@ -31,7 +32,9 @@ export {
   type BullMqDispatcherOptions,
 } from './bullmq-dispatcher.js';
 export { BullMqStatusReader } from './bullmq-status-reader.js';
-export { TaskExecutor, asError, type HandlerResolver, type JobRun } from './task-executor.js';
+export { TaskExecutor, asError, type HandlerResolver, type JobRun, type TaskExecutorOptions } from './task-executor.js';
+export { DownstreamGuards, type BreakerStateListener } from './downstream-guards.js';
+export { MIN_DOWNSTREAM_DEFERRAL_MS, type BreakerState, type BreakerStateChange } from './downstream-guard.js';
 export { InlineTransport } from './inline-transport.js';
 export { JobDeferral, jitteredDelay, type DeferralReason } from './job-deferral.js';
 export { SCHEMA_AHEAD_DELAY_MS, schemaSkewOf } from './schema-skew.js';

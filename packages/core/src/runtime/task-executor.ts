@@ -1,9 +1,11 @@
 import type { Type } from '@nestjs/common';
 import { context, propagation, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { types } from 'node:util';
+import type { DownstreamDefinition } from '../contract/define-downstream.js';
 import { PermanentError, TaskTimeoutError } from '../contract/errors.js';
 import type { TaskContext, TaskHandler, TaskLogger } from '../contract/task-context.js';
 import { validatePayload } from '../validation/validate-payload.js';
+import { DownstreamGuards } from './downstream-guards.js';
 import type { ExtensionRegistry } from './extension-registry.js';
 import { JobDeferral } from './job-deferral.js';
 import type { JobEnvelope, JobMeta, JobOutcome } from './job-envelope.js';
@@ -33,18 +35,44 @@ const tracer = trace.getTracer('@coordinator/core');
 export type HandlerResolver = <T>(type: Type<T>) => T;
 
 /**
+ * Optional parts of a {@link TaskExecutor}.
+ *
+ * @example
+ * ```ts
+ * new TaskExecutor(registry, resolve, dispatcher, { observers: new ObserverList([metrics]), guards });
+ * ```
+ */
+export interface TaskExecutorOptions {
+  /** Told of every start, end and deferral. */
+  observers?: ObserverList;
+  /**
+   * The process's circuit breakers and bulkheads, shared by every job it runs; a fresh
+   * set when left out.
+   */
+  guards?: DownstreamGuards;
+}
+
+/**
  * Runs one attempt of a job: finds its task, validates the payload again, runs the
  * handler with its context and timeout, and says what happens next through the error
  * it throws: {@link PermanentError} means no retry, {@link JobDeferral} means put the
- * job back without spending the attempt, anything else retries.
+ * job back without spending the attempt, anything else retries. A job whose task needs
+ * a downstream with an open circuit is deferred before it starts.
  */
 export class TaskExecutor {
+  private readonly observers: ObserverList;
+  /** The circuit breakers and bulkheads handlers call downstreams through (`ctx.call`). */
+  readonly guards: DownstreamGuards;
+
   constructor(
     private readonly registry: ExtensionRegistry,
     private readonly resolveHandler: HandlerResolver,
     private readonly dispatcher: QueueDispatcher,
-    private readonly observers: ObserverList = new ObserverList(),
-  ) {}
+    options: TaskExecutorOptions = {},
+  ) {
+    this.observers = options.observers ?? new ObserverList();
+    this.guards = options.guards ?? new DownstreamGuards();
+  }
 
   /**
    * Runs the attempt inside its own span, `task <name>`: a child of the consumer span of
@@ -80,6 +108,9 @@ export class TaskExecutor {
     const logger = createTaskLogger(run.name, run.taskId, run.attempt, extension);
     const skew = metaOf(run) && schemaSkewOf(this.registry, run.name, meta);
     if (skew) throw this.deferred(observed, logger, skew);
+    const downstreams = downstreamsOf(this.registry, run.name);
+    const unavailable = metaOf(run) && this.guards.deferralBeforeStart(downstreams);
+    if (unavailable) throw this.deferred(observed, logger, unavailable);
     const started = performance.now();
     this.observers.taskStarted(observed);
     try {
@@ -157,6 +188,17 @@ export class TaskExecutor {
             delayMs: options.delayMs,
           }),
         ),
+      call: (downstream, fn) => {
+        // `?.`: a task defined by an older core has no downstreams.
+        if (!definition.downstreams?.includes(downstream)) {
+          return Promise.reject(
+            new PermanentError(
+              `task ${definition.name} calls downstream "${downstream.name}", which it does not declare: add it to the task's downstreams`,
+            ),
+          );
+        }
+        return this.guards.call(downstream, signal, fn);
+      },
     };
     try {
       const result = await Promise.race([runAsOwner(owner, () => handler.run(payload, ctx)), rejectOnAbort(signal)]);
@@ -165,6 +207,14 @@ export class TaskExecutor {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The downstreams a task declares. A task defined by an older core has no `downstreams`
+ * property: it calls none through `ctx.call`.
+ */
+function downstreamsOf(registry: ExtensionRegistry, task: string): readonly DownstreamDefinition[] {
+  return registry.findTask(task)?.definition.downstreams ?? [];
 }
 
 /** The active context when it has a span (the queue's consumer span); else the one the job carries. */

@@ -1,6 +1,7 @@
 import { defineTask, type TaskContext, type TaskHandler } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import { OmsClient } from '../oms/oms-client.js';
+import { orderManagement } from '../oms/order-management.downstream.js';
 import { orderCancelled } from '../signals/order-cancelled.signal.js';
 import { CancelOrderPayload } from './cancel-order.payload.js';
 
@@ -26,4 +27,5 @@ export const cancelOrder = defineTask({
   handler: CancelOrderHandler,
   retry: { attempts: 10, backoff: 'exponential', delayMs: 1000, jitter: true },
   timeoutMs: 30_000,
+  downstreams: [orderManagement],
 });

@@ -1,6 +1,7 @@
 import { defineTask, type TaskContext, type TaskHandler } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import { OmsClient } from '../oms/oms-client.js';
+import { orderManagement } from '../oms/order-management.downstream.js';
 import { PaymentFailedPayload } from './payment-failed.payload.js';
 
 /** Marks an order whose payment failed for a human to look at, at order management. */
@@ -23,4 +24,5 @@ export const flagOrder = defineTask({
   handler: FlagOrderHandler,
   retry: { attempts: 10, backoff: 'exponential', delayMs: 1000, jitter: true },
   timeoutMs: 30_000,
+  downstreams: [orderManagement],
 });

@@ -1,6 +1,7 @@
 import { defineTask, type TaskContext, type TaskHandler } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import { OmsClient } from '../oms/oms-client.js';
+import { orderManagement } from '../oms/order-management.downstream.js';
 import { orderFulfilled } from '../signals/order-fulfilled.signal.js';
 import { PaymentCapturedPayload } from './payment-captured.payload.js';
 
@@ -23,4 +24,5 @@ export const fulfilOrder = defineTask({
   handler: FulfilOrderHandler,
   retry: { attempts: 10, backoff: 'exponential', delayMs: 1000, jitter: true },
   timeoutMs: 30_000,
+  downstreams: [orderManagement],
 });

@@ -1,6 +1,7 @@
 import { defineTask, type TaskContext, type TaskHandler } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import { OmsClient } from '../oms/oms-client.js';
+import { orderManagement } from '../oms/order-management.downstream.js';
 import { orderPlaced } from '../signals/order-placed.signal.js';
 import { SubmitOrderPayload } from './submit-order.payload.js';
 
@@ -44,4 +45,5 @@ export const submitOrder = defineTask({
   handler: SubmitOrderHandler,
   retry: { attempts: 8, backoff: 'exponential', delayMs: 1000, jitter: true },
   timeoutMs: 30_000,
+  downstreams: [orderManagement],
 });

@@ -2,13 +2,31 @@ import type { TaskContext } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { PaymentsSettings } from '../payments.settings.js';
+import { paymentProvider } from './payment-provider.downstream.js';
 import { providerFailure } from './provider-errors.js';
 import { createStripe } from './stripe-factory.js';
+
+/**
+ * Who asks the provider: a task, whose context has `call`, or a pipeline step, which
+ * has only its `signal`.
+ *
+ * @example
+ * ```ts
+ * const ctx: ProviderCallContext = taskContext; // or a PipelineContext
+ * ```
+ */
+export type ProviderCallContext = Pick<TaskContext, 'signal'> & Partial<Pick<TaskContext, 'call'>>;
 
 /**
  * The payment provider, through the official Stripe client. Every call that has an
  * effect carries a key derived from the order and the step (`payment-<order>-<step>`):
  * a retried task replays the stored answer instead of charging or refunding again.
+ *
+ * A task's calls go through the {@link paymentProvider} breaker and bulkhead. A pipeline
+ * step's calls (the receipt) go direct: the pipeline answers an HTTP request, often in the
+ * API host, which keeps no breakers; there is no job to put back for later, and the
+ * pipeline's own short timeout already bounds the wait, so the caller gets its 502 or 504
+ * at once instead of a deferral it could do nothing with.
  */
 @Injectable()
 export class PaymentProvider {
@@ -25,7 +43,7 @@ export class PaymentProvider {
   /** Creates and confirms a payment intent to be captured separately. */
   createIntent(
     order: { orderId: string; amount: number; currency: string; paymentMethod: string },
-    ctx: Pick<TaskContext, 'signal'>,
+    ctx: ProviderCallContext,
   ): Promise<Stripe.PaymentIntent> {
     return this.call('create the payment intent', ctx, () =>
       this.stripe.paymentIntents.create(
@@ -44,20 +62,20 @@ export class PaymentProvider {
     );
   }
 
-  capture(intentId: string, orderId: string, ctx: Pick<TaskContext, 'signal'>): Promise<Stripe.PaymentIntent> {
+  capture(intentId: string, orderId: string, ctx: ProviderCallContext): Promise<Stripe.PaymentIntent> {
     return this.call('capture the payment', ctx, () =>
       this.stripe.paymentIntents.capture(intentId, {}, { idempotencyKey: `payment-${orderId}-capture` }),
     );
   }
 
-  refund(intentId: string, orderId: string, ctx: Pick<TaskContext, 'signal'>): Promise<Stripe.Refund> {
+  refund(intentId: string, orderId: string, ctx: ProviderCallContext): Promise<Stripe.Refund> {
     return this.call('refund the payment', ctx, () =>
       this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `payment-${orderId}-refund` }),
     );
   }
 
   /** A payment intent with its latest charge expanded (for the refunded amount). */
-  retrieveWithCharge(intentId: string, ctx: Pick<TaskContext, 'signal'>): Promise<Stripe.PaymentIntent> {
+  retrieveWithCharge(intentId: string, ctx: ProviderCallContext): Promise<Stripe.PaymentIntent> {
     return this.call('read the payment intent', ctx, () =>
       this.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] }),
     );
@@ -69,7 +87,7 @@ export class PaymentProvider {
    */
   async findIntent(
     orderId: string,
-    ctx: Pick<TaskContext, 'signal'>,
+    ctx: ProviderCallContext,
     knownId?: string,
   ): Promise<Stripe.PaymentIntent | undefined> {
     if (knownId) {
@@ -81,21 +99,29 @@ export class PaymentProvider {
     return found.data[0];
   }
 
-  /** Stripe's client takes no AbortSignal: race it, so a task timeout ends the wait. */
-  private async call<T>(operation: string, ctx: Pick<TaskContext, 'signal'>, request: () => Promise<T>): Promise<T> {
-    ctx.signal.throwIfAborted();
+  private call<T>(operation: string, ctx: ProviderCallContext, request: () => Promise<T>): Promise<T> {
+    if (ctx.call) return ctx.call(paymentProvider, (signal) => this.send(operation, signal, request));
+    return this.send(operation, ctx.signal, request);
+  }
+
+  /**
+   * Stripe's client takes no AbortSignal: race it, so a task timeout ends the wait. Its
+   * own `timeout` (`PAYMENTS_PROVIDER_TIMEOUT_MS`) bounds each request.
+   */
+  private async send<T>(operation: string, signal: AbortSignal, request: () => Promise<T>): Promise<T> {
+    signal.throwIfAborted();
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(ctx.signal.reason);
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
       return await Promise.race([request(), aborted]);
     } catch (error) {
-      if (ctx.signal.aborted) throw error;
+      if (signal.aborted) throw error;
       throw providerFailure(operation, error);
     } finally {
-      ctx.signal.removeEventListener('abort', onAbort!);
+      signal.removeEventListener('abort', onAbort!);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { defineTask, type TaskContext, type TaskHandler } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import { PaymentProvider } from '../provider/payment-provider.js';
+import { paymentProvider } from '../provider/payment-provider.downstream.js';
 import { CapturePaymentPayload } from './capture-payment.payload.js';
 import { PAYMENT_RETRY } from './payment-retry.js';
 
@@ -26,4 +27,5 @@ export const capturePayment = defineTask({
   handler: CapturePaymentHandler,
   retry: PAYMENT_RETRY,
   timeoutMs: 30_000,
+  downstreams: [paymentProvider],
 });

@@ -1,6 +1,7 @@
 import { defineTask, PermanentError, type TaskContext, type TaskHandler } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import { PaymentProvider } from '../provider/payment-provider.js';
+import { paymentProvider } from '../provider/payment-provider.downstream.js';
 import { PaymentDeclinedError } from '../provider/provider-errors.js';
 import { PaymentsSettings } from '../payments.settings.js';
 import { capturePayment } from './capture-payment.task.js';
@@ -59,4 +60,5 @@ export const createPayment = defineTask({
   handler: CreatePaymentHandler,
   retry: PAYMENT_RETRY,
   timeoutMs: 30_000,
+  downstreams: [paymentProvider],
 });

@@ -1,6 +1,7 @@
 import { defineTask, RetryableError, TaskStatusReader, type TaskContext, type TaskHandler } from '@coordinator/core';
 import { Injectable } from '@nestjs/common';
 import { PaymentProvider } from '../provider/payment-provider.js';
+import { paymentProvider } from '../provider/payment-provider.downstream.js';
 import { capturePayment } from './capture-payment.task.js';
 import { createPayment, type CreatePaymentResult } from './create-payment.task.js';
 import { OrderCancelledPayload } from './order-cancelled.payload.js';
@@ -67,4 +68,5 @@ export const refundPayment = defineTask({
   handler: RefundPaymentHandler,
   retry: PAYMENT_RETRY,
   timeoutMs: 30_000,
+  downstreams: [paymentProvider],
 });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CallLedger, type RecordedCall, type WaitForCallsOptions } from './call-ledger.js';
 import { addControlRoutes } from './control-routes.js';
 import { FaultInjector } from './fault-injector.js';
+import { InFlightGauge } from './in-flight-gauge.js';
 import { DEFAULT_BODY_LIMIT_BYTES, type JsonBodyResult } from './json-body.js';
 import { listenOnLoopback, type LoopbackListener } from './loopback-listener.js';
 import { flattenHeaders, sendReply } from './node-http-adapter.js';
@@ -65,6 +66,17 @@ export interface FakeHttpServerEvents {
   call: [call: RecordedCall];
 }
 
+/** What is known of a call when it arrives, before its body is read. */
+interface Arrival {
+  startedAt: number;
+  at: string;
+  method: string;
+  path: string;
+  url: URL;
+  headers: Record<string, string>;
+  routed: RouteMatch | undefined;
+}
+
 /**
  * Base for fake downstream services: a real HTTP server on 127.0.0.1 with a route
  * table, JSON bodies, a ledger of calls and a {@link FaultInjector} consulted before
@@ -98,6 +110,7 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
   private readonly acceptFormBodies: boolean;
   private readonly routes = new RouteTable();
   private readonly ledger: CallLedger;
+  private readonly gauge = new InFlightGauge();
   private listener: LoopbackListener | undefined;
   private closing: AbortController | undefined;
 
@@ -136,6 +149,50 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
    */
   get calls(): RecordedCall[] {
     return [...this.ledger.entries];
+  }
+
+  /**
+   * Calls being handled right now, from arrival to answer (injected latency included);
+   * control routes are not counted.
+   *
+   * @example
+   * ```ts
+   * oms.faults.set({ latencyMs: 1_000 });
+   * // ...two calls sent...
+   * oms.inFlight; // 2
+   * ```
+   */
+  get inFlight(): number {
+    return this.gauge.current;
+  }
+
+  /**
+   * The most calls handled at once since the fake started or since
+   * {@link FakeHttpServer.resetPeakInFlight}: what a bulkhead or concurrency limit of the
+   * caller let through, seen from the downstream.
+   *
+   * @example
+   * ```ts
+   * oms.resetPeakInFlight();
+   * // ...run the load...
+   * expect(oms.peakInFlight).toBeLessThanOrEqual(workers * bulkhead);
+   * ```
+   */
+  get peakInFlight(): number {
+    return this.gauge.peak;
+  }
+
+  /**
+   * Starts a new high-water mark for {@link FakeHttpServer.peakInFlight} from the calls in
+   * flight now.
+   *
+   * @example
+   * ```ts
+   * oms.resetPeakInFlight(); // measure the drain after an outage on its own
+   * ```
+   */
+  resetPeakInFlight(): void {
+    this.gauge.resetPeak();
   }
 
   /**
@@ -247,19 +304,40 @@ export class FakeHttpServer extends EventEmitter<FakeHttpServerEvents> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const path = url.pathname;
     const headers = flattenHeaders(req);
-    const parsed = await readRequestBody(req, this.bodyLimitBytes, { form: this.acceptFormBodies });
-    const body = parsed.ok ? parsed.body : undefined;
     const routed = this.routes.find(method, path);
 
     if (routed?.route.control) {
+      const parsed = await readRequestBody(req, this.bodyLimitBytes, { form: this.acceptFormBodies });
       sendReply(
         res,
         parsed.ok
-          ? await routed.route.handler({ method, path, params: routed.params, query: url.searchParams, headers, body })
+          ? await routed.route.handler({
+              method,
+              path,
+              params: routed.params,
+              query: url.searchParams,
+              headers,
+              body: parsed.body,
+            })
           : parsed.reply,
       );
       return;
     }
+
+    // Counted from arrival, the body read included, until answered or cut off.
+    const leave = this.gauge.enter();
+    try {
+      await this.serve(req, res, { startedAt, at, method, path, url, headers, routed });
+    } finally {
+      leave();
+    }
+  }
+
+  /** A call to a route of the fake (not a control route): faults, then the route, then the ledger. */
+  private async serve(req: IncomingMessage, res: ServerResponse, arrival: Arrival): Promise<void> {
+    const { startedAt, at, method, path, url, headers, routed } = arrival;
+    const parsed = await readRequestBody(req, this.bodyLimitBytes, { form: this.acceptFormBodies });
+    const body = parsed.ok ? parsed.body : undefined;
 
     const record = (outcome: Pick<RecordedCall, 'status' | 'fault'>): void => {
       this.ledger.record({

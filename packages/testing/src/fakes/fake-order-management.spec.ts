@@ -177,6 +177,27 @@ describe('FakeOrderManagement', () => {
       expect((await post(oms, '/orders/oms_1/fulfil', undefined)).status).toBe(409);
     });
 
+    it('logs each status change that took effect once, without the idempotent repeats', async () => {
+      const oms = await openOms();
+      await post(oms, '/orders', order);
+      await post(oms, '/orders', { ...order, orderId: 'A-2' });
+      for (let i = 0; i < 3; i++) await post(oms, '/orders/oms_1/fulfil', undefined);
+      await post(oms, '/orders/A-1/cancel', undefined);
+      await post(oms, '/orders/oms_2/cancel', undefined);
+      await post(oms, '/orders/oms_2/cancel', undefined);
+      expect((await post(oms, '/orders/oms_2/fulfil', undefined)).status).toBe(409);
+
+      expect(oms.transitions().map(({ id, orderId, from, to }) => ({ id, orderId, from, to }))).toEqual([
+        { id: 'oms_1', orderId: 'A-1', from: 'created', to: 'fulfilled' },
+        { id: 'oms_1', orderId: 'A-1', from: 'fulfilled', to: 'cancelled' },
+        { id: 'oms_2', orderId: 'A-2', from: 'created', to: 'cancelled' },
+      ]);
+      expect(oms.transitions()[0]?.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+      // Copies: changing one does not change the fake's log.
+      oms.transitions()[0]!.to = 'created';
+      expect(oms.transitions()[0]?.to).toBe('fulfilled');
+    });
+
     it("finds an order by the caller's order id too, and flags it for attention", async () => {
       const oms = await openOms();
       await post(oms, '/orders', order);
@@ -291,6 +312,35 @@ describe('FakeOrderManagement', () => {
       expect(unknown.status).toBe(400);
       expect(await unknown.json()).toMatchObject({ field: 'failrate' });
       expect(oms.faults.plan).toEqual({ failureRate: 0.1 });
+    });
+  });
+
+  describe('concurrency', () => {
+    it('counts calls in flight and keeps the most at once until the peak is reset', async () => {
+      const oms = await openOms();
+      oms.faults.set({ latencyMs: 200 });
+      const three = [1, 2, 3].map((n) => post(oms, '/orders', { ...order, orderId: `A-${n}` }));
+      await until(() => oms.inFlight === 3);
+      // Control routes are never counted.
+      expect((await fetch(`${oms.url}/__health`)).status).toBe(200);
+      expect(oms.inFlight).toBe(3);
+      await Promise.all(three);
+      expect(oms.inFlight).toBe(0);
+      expect(oms.peakInFlight).toBe(3);
+
+      oms.resetPeakInFlight();
+      expect(oms.peakInFlight).toBe(0);
+      oms.faults.reset();
+      await post(oms, '/orders', { ...order, orderId: 'A-4' });
+      expect(oms.peakInFlight).toBe(1);
+    });
+
+    it('counts calls cut off by a fault until the socket is destroyed', async () => {
+      const oms = await openOms({ faults: new FaultInjector({ random: () => 0 }) });
+      oms.faults.set({ resetRate: 1 });
+      await expect(post(oms, '/orders', order)).rejects.toThrow();
+      expect(oms.inFlight).toBe(0);
+      expect(oms.peakInFlight).toBe(1);
     });
   });
 

@@ -53,6 +53,30 @@ export interface OmsOrder {
 }
 
 /**
+ * One change of an order's status, as the fake OMS applied it: the effect of a cancel or
+ * fulfil call. Repeated calls that change nothing (idempotent retries) are not in it, so
+ * two entries for one order and status mean the status was really reached twice.
+ *
+ * @example
+ * ```ts
+ * const [change] = oms.transitions();
+ * change; // { id: 'oms_1', orderId: 'A-1', from: 'created', to: 'fulfilled', at: '…' }
+ * ```
+ */
+export interface OmsTransition {
+  /** OMS id of the order. */
+  id: string;
+  /** The caller's order id. */
+  orderId: string;
+  /** The status before the change. */
+  from: OmsOrderStatus;
+  /** The status after it. */
+  to: OmsOrderStatus;
+  /** When it happened, as an ISO timestamp. */
+  at: string;
+}
+
+/**
  * Body of the 201 answer to `POST /orders` (and of its idempotent replays).
  *
  * @example
@@ -114,6 +138,7 @@ interface StoredReply {
 export class FakeOrderManagement extends FakeHttpServer {
   private readonly store = new Map<string, OmsOrder>();
   private readonly idempotent = new Map<string, StoredReply>();
+  private readonly changes: OmsTransition[] = [];
   private nextNumber = 1;
 
   constructor(options: FakeOrderManagementOptions = {}) {
@@ -136,6 +161,20 @@ export class FakeOrderManagement extends FakeHttpServer {
    */
   orders(): OmsOrder[] {
     return [...this.store.values()].map((order) => structuredClone(order));
+  }
+
+  /**
+   * Copies of every status change (cancel, fulfil) that took effect, oldest first: the
+   * effects of those calls, without the idempotent repeats the call ledger also holds.
+   *
+   * @example
+   * ```ts
+   * const fulfils = oms.transitions().filter((t) => t.to === 'fulfilled' && t.orderId === 'A-1');
+   * expect(fulfils).toHaveLength(1);
+   * ```
+   */
+  transitions(): OmsTransition[] {
+    return this.changes.map((change) => ({ ...change }));
   }
 
   private create(req: FakeRequest): FakeReply {
@@ -187,8 +226,10 @@ export class FakeOrderManagement extends FakeHttpServer {
       return { status: 409, body: { error: `order_${order.status}`, id, status: order.status } };
     }
     if (order.status !== to) {
+      const at = new Date().toISOString();
+      this.changes.push({ id: order.id, orderId: order.orderId, from: order.status, to, at });
       order.status = to;
-      order.updatedAt = new Date().toISOString();
+      order.updatedAt = at;
     }
     return { status: 200, body: order };
   }

@@ -656,6 +656,35 @@ describe('FakePaymentProvider', () => {
       expect(runs[1]).toEqual(runs[0]);
     });
 
+    it('delivers each event ten times at once after setWebhookDelivery, and once again after it is undone', async () => {
+      const { psp, stripe } = await openProvider({ webhookCopies: 2 });
+      const receiver = await startReceiver(psp.webhookSecret);
+      psp.setWebhookUrl(receiver.url);
+      const create = () =>
+        stripe.paymentIntents.create({
+          amount: 700,
+          currency: 'eur',
+          confirm: true,
+          payment_method: 'pm_card_visa',
+          ...card,
+        });
+      await create();
+      await psp.waitForWebhooksDrained();
+      expect(receiver.events).toHaveLength(2 * psp.events().length);
+
+      psp.setWebhookDelivery({ copies: 10, shuffleMs: 20 });
+      await create();
+      await psp.waitForWebhooksDrained();
+      const stormed = psp.events().at(-1)!;
+      expect(receiver.events.filter((e) => e.id === stormed.id)).toHaveLength(10);
+
+      psp.setWebhookDelivery({ copies: 1, shuffleMs: 0 });
+      await create();
+      await psp.waitForWebhooksDrained();
+      expect(receiver.events.filter((e) => e.id === psp.events().at(-1)!.id)).toHaveLength(1);
+      expect(() => psp.setWebhookDelivery({ copies: 0 })).toThrow(RangeError);
+    });
+
     it('keeps events made without a webhook URL but does not deliver them', async () => {
       const { psp, stripe } = await openProvider();
       await stripe.paymentIntents.create({

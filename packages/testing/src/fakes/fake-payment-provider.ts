@@ -9,7 +9,12 @@ import { stripeId } from './stripe-id.js';
 import type { FakeCharge, FakePaymentIntent, FakeRefund, FakeStripeEvent } from './stripe-objects.js';
 import { StripePaymentState, type PendingEvent } from './stripe-payment-state.js';
 import { applyWebhookUrl, webhookStatusReply } from './webhook-control-routes.js';
-import { WebhookSender, type WebhookDelivery, type WebhookRetryOptions } from './webhook-sender.js';
+import {
+  WebhookSender,
+  type WebhookDelivery,
+  type WebhookDeliveryStyle,
+  type WebhookRetryOptions,
+} from './webhook-sender.js';
 
 /**
  * The API key the fake accepts unless told otherwise.
@@ -57,7 +62,9 @@ export interface FakePaymentProviderOptions extends Omit<FakeHttpServerOptions, 
   webhookSecret?: string;
   /** Retry schedule of failed deliveries; defaults to 8 attempts from 500 ms, doubling. */
   webhookRetry?: WebhookRetryOptions;
-  /** Share (0..1) of events delivered twice. */
+  /** How many times every event is delivered (concurrent copies, see `WebhookSenderOptions.copies`); defaults to 1. */
+  webhookCopies?: number;
+  /** Share (0..1) of events delivered once more. */
   webhookDuplicates?: number;
   /**
    * Largest random delay, in ms, before each delivery starts, so events arrive out of
@@ -107,8 +114,9 @@ export interface CallFilter {
  * - `Idempotency-Key` on POSTs with Stripe's semantics, kept 24 hours;
  * - webhooks (`payment_intent.succeeded`, `payment_intent.amount_capturable_updated`,
  *   `payment_intent.payment_failed`, `payment_intent.canceled`, `charge.refunded`) signed
- *   like Stripe's, retried with backoff, optionally duplicated and shuffled; never
- *   subject to the inbound fault plan;
+ *   like Stripe's, retried with backoff, optionally duplicated (or delivered N times at
+ *   once, see {@link FakePaymentProvider.setWebhookDelivery}) and shuffled; never subject
+ *   to the inbound fault plan;
  * - control routes `/__health`, `/__calls`, `/__faults` from {@link FakeHttpServer}, plus
  *   `GET /__webhooks` (`{ url, pending, deliveries }`) and `POST /__webhooks` `{ url }`
  *   (`null` removes it).
@@ -140,6 +148,7 @@ export class FakePaymentProvider extends FakeHttpServer {
       webhookUrl,
       webhookSecret = DEFAULT_FAKE_WEBHOOK_SECRET,
       webhookRetry,
+      webhookCopies,
       webhookDuplicates,
       webhookShuffle,
       webhookTimeoutMs,
@@ -156,6 +165,7 @@ export class FakePaymentProvider extends FakeHttpServer {
       secret: webhookSecret,
       url: webhookUrl,
       retry: webhookRetry,
+      copies: webhookCopies,
       duplicates: webhookDuplicates,
       shuffleMs: webhookShuffle,
       timeoutMs: webhookTimeoutMs,
@@ -201,6 +211,21 @@ export class FakePaymentProvider extends FakeHttpServer {
    */
   setWebhookUrl(url: string | undefined): void {
     this.webhooks.setUrl(url);
+  }
+
+  /**
+   * Changes how events from now on are delivered (copies, duplicates, shuffle), for a
+   * redelivery storm in the middle of a run; fields left out keep their value.
+   *
+   * @throws RangeError for a value out of range, leaving the style unchanged.
+   * @example
+   * ```ts
+   * psp.setWebhookDelivery({ copies: 10, shuffleMs: 50 }); // every event ten times, concurrently, out of order
+   * psp.setWebhookDelivery({ copies: 1, shuffleMs: 0 });
+   * ```
+   */
+  setWebhookDelivery(style: WebhookDeliveryStyle): void {
+    this.webhooks.configure(style);
   }
 
   /**

@@ -227,6 +227,44 @@ describe('WebhookSender', () => {
     expect(orders[0]).not.toEqual(Array.from({ length: 8 }, (_, i) => `evt_${i + 1}`));
   });
 
+  it('delivers every event `copies` times at once, each copy with its own shuffle delay', async () => {
+    const receiver = await startReceiver();
+    const sender = openSender({ url: receiver.url, copies: 10, shuffleMs: 50, random: seeded(11) });
+    for (let n = 1; n <= 3; n++) sender.send(event(n));
+    expect(sender.pending).toBe(30);
+    await sender.waitForDrained();
+
+    expect(receiver.events).toHaveLength(30);
+    for (let n = 1; n <= 3; n++) {
+      const copies = sender.deliveries().filter((d) => d.eventId === `evt_${n}`);
+      expect(copies.map((d) => d.copy).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    }
+    // Out of order: the receiver did not get the events' copies one event after the other.
+    const arrival = byStart(sender.deliveries()).map((d) => d.eventId);
+    expect(arrival).not.toEqual([...arrival].sort());
+  });
+
+  it('changes copies, duplicates and shuffle for later events with configure, refusing bad values', async () => {
+    const receiver = await startReceiver();
+    const sender = openSender({ url: receiver.url });
+    sender.send(event(1));
+    sender.configure({ copies: 3 });
+    sender.send(event(2));
+    sender.configure({ copies: 1, duplicates: 1 });
+    sender.send(event(3));
+    await sender.waitForDrained();
+    const count = (id: string) => receiver.events.filter((e) => e.id === id).length;
+    expect([count('evt_1'), count('evt_2'), count('evt_3')]).toEqual([1, 3, 2]);
+
+    expect(() => sender.configure({ copies: 0 })).toThrow(/copies/);
+    expect(() => sender.configure({ copies: 2, shuffleMs: -1 })).toThrow(/shuffleMs/);
+    // A refused style changes nothing, not even its valid fields.
+    sender.configure({ duplicates: 0 });
+    sender.send(event(4));
+    await sender.waitForDrained();
+    expect(count('evt_4')).toBe(1);
+  });
+
   it('delivers nothing without a URL, and to the new URL once set', async () => {
     const receiver = await startReceiver();
     const sender = openSender();
@@ -260,5 +298,6 @@ describe('WebhookSender', () => {
     expect(() => new WebhookSender({ secret: SECRET, duplicates: 1.5 })).toThrow(RangeError);
     expect(() => new WebhookSender({ secret: SECRET, retry: { attempts: 0 } })).toThrow(/attempts/);
     expect(() => new WebhookSender({ secret: SECRET, shuffleMs: -1 })).toThrow(/shuffleMs/);
+    expect(() => new WebhookSender({ secret: SECRET, copies: 1.5 })).toThrow(/copies/);
   });
 });

@@ -35,7 +35,13 @@ export interface WebhookSenderOptions {
   /** Where events go; without one, events are not delivered (see {@link WebhookSender.setUrl}). */
   url?: string;
   retry?: WebhookRetryOptions;
-  /** Share (0..1) of events delivered twice, as real providers sometimes do. */
+  /**
+   * How many times every event is delivered; defaults to 1. The copies are scheduled
+   * together, each with its own shuffle delay and retries, so with a small `shuffleMs`
+   * they reach the receiver concurrently: a storm of redeliveries.
+   */
+  copies?: number;
+  /** Share (0..1) of events delivered once more than `copies`, as real providers sometimes do. */
   duplicates?: number;
   /** Each delivery starts after a random 0..shuffleMs ms, so events arrive out of order. */
   shuffleMs?: number;
@@ -50,6 +56,17 @@ export interface WebhookSenderOptions {
   /** Gives up on one attempt after this long; defaults to 10 s. */
   timeoutMs?: number;
 }
+
+/**
+ * How events are delivered: the part of {@link WebhookSenderOptions} that
+ * {@link WebhookSender.configure} can change while the sender runs.
+ *
+ * @example
+ * ```ts
+ * const storm: WebhookDeliveryStyle = { copies: 10, shuffleMs: 50 }; // ten concurrent copies, out of order
+ * ```
+ */
+export type WebhookDeliveryStyle = Pick<WebhookSenderOptions, 'copies' | 'duplicates' | 'shuffleMs'>;
 
 /**
  * What a webhook event must have for the sender: the rest is sent as it is.
@@ -77,7 +94,7 @@ export interface WebhookEvent {
 export interface WebhookDelivery {
   eventId: string;
   type: string;
-  /** 1, or 2 for the second copy of a duplicated event. */
+  /** Which copy of the event: 1, then 2, … when it is delivered more than once (`copies`, `duplicates`). */
   copy: number;
   /** 1 for the first try of this copy, 2 for its first retry, … */
   attempt: number;
@@ -145,8 +162,9 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
   private readonly attempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
-  private readonly duplicates: number;
-  private readonly shuffleMs: number;
+  private copies = 1;
+  private duplicates = 0;
+  private shuffleMs = 0;
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly timeoutMs: number;
@@ -170,8 +188,7 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
     this.attempts = checked('retry.attempts', retry.attempts ?? 8, (v) => Number.isInteger(v) && v >= 1);
     this.baseDelayMs = checked('retry.baseDelayMs', retry.baseDelayMs ?? 500, (v) => v >= 0);
     this.maxDelayMs = checked('retry.maxDelayMs', retry.maxDelayMs ?? 30_000, (v) => v >= 0);
-    this.duplicates = checked('duplicates', options.duplicates ?? 0, (v) => v >= 0 && v <= 1);
-    this.shuffleMs = checked('shuffleMs', options.shuffleMs ?? 0, (v) => v >= 0);
+    this.configure(options);
     this.timeoutMs = checked('timeoutMs', options.timeoutMs ?? 10_000, (v) => v > 0);
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
@@ -224,6 +241,26 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
   }
 
   /**
+   * Changes how events sent from now on are delivered; fields left out keep their value.
+   * Deliveries already scheduled keep the style they were scheduled with.
+   *
+   * @throws RangeError for a value out of range, leaving the style unchanged.
+   * @example
+   * ```ts
+   * sender.configure({ copies: 10, shuffleMs: 50 }); // a redelivery storm
+   * sender.configure({ copies: 1, shuffleMs: 0 }); // back to one delivery per event
+   * ```
+   */
+  configure(style: WebhookDeliveryStyle): void {
+    const copies = checked('copies', style.copies ?? this.copies, (v) => Number.isInteger(v) && v >= 1);
+    const duplicates = checked('duplicates', style.duplicates ?? this.duplicates, (v) => v >= 0 && v <= 1);
+    const shuffleMs = checked('shuffleMs', style.shuffleMs ?? this.shuffleMs, (v) => v >= 0);
+    this.copies = copies;
+    this.duplicates = duplicates;
+    this.shuffleMs = shuffleMs;
+  }
+
+  /**
    * Queues an event for delivery. Without an endpoint the event is not delivered, as a
    * provider drops events for an account with no webhook endpoint.
    *
@@ -237,7 +274,7 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
     if (this.closed || !this.target) return false;
     // Pretty-printed like Stripe's payloads, so a receiver that verifies a re-serialised body fails here too.
     const body = JSON.stringify(event, null, 2);
-    const copies = this.duplicates > 0 && this.random() < this.duplicates ? 2 : 1;
+    const copies = this.copies + (this.duplicates > 0 && this.random() < this.duplicates ? 1 : 0);
     for (let copy = 1; copy <= copies; copy++) {
       const delayMs = this.shuffleMs > 0 ? Math.floor(this.random() * (this.shuffleMs + 1)) : 0;
       this.schedule({ eventId: event.id, type: event.type, body, url: this.target, copy, attempt: 1 }, delayMs);

@@ -1,4 +1,4 @@
-import type { ObservedJob, TaskObserver } from '@coordinator/core/runtime';
+import type { DeferralReason, ObservedJob, TaskObserver } from '@coordinator/core/runtime';
 
 /**
  * One thing that happened to a task or signal, in order.
@@ -13,6 +13,15 @@ export type JournalEntry =
   | { at: number; type: 'started'; task: string; taskId: string; attempt: number }
   | { at: number; type: 'completed'; task: string; taskId: string; attempt: number; result: unknown }
   | { at: number; type: 'failed'; task: string; taskId: string; attempt: number; reason: string; willRetry: boolean }
+  | {
+      at: number;
+      type: 'deferred';
+      task: string;
+      taskId: string;
+      attempt: number;
+      reason: DeferralReason;
+      delayMs: number;
+    }
   | { at: number; type: 'signal'; signal: string; fromTaskId?: string; taskIds: readonly string[] };
 
 /**
@@ -55,6 +64,17 @@ export class TaskJournal implements TaskObserver {
       willRetry,
     });
   }
+  taskDeferred(job: ObservedJob, reason: DeferralReason, delayMs: number): void {
+    this.entries.push({
+      at: Date.now(),
+      type: 'deferred',
+      task: job.task,
+      taskId: job.taskId,
+      attempt: job.attempt,
+      reason,
+      delayMs,
+    });
+  }
   signalEmitted(signal: string, fromTaskId: string | undefined, taskIds: readonly string[]): void {
     this.entries.push({ at: Date.now(), type: 'signal', signal, fromTaskId, taskIds });
   }
@@ -73,6 +93,12 @@ export class TaskJournal implements TaskObserver {
   failed(task: string): Extract<JournalEntry, { type: 'failed' }>[] {
     return this.entries.filter(
       (e): e is Extract<JournalEntry, { type: 'failed' }> => e.type === 'failed' && e.task === task,
+    );
+  }
+  /** Jobs of `task` put back for later without spending an attempt (open circuit, newer schema). */
+  deferred(task: string): Extract<JournalEntry, { type: 'deferred' }>[] {
+    return this.entries.filter(
+      (e): e is Extract<JournalEntry, { type: 'deferred' }> => e.type === 'deferred' && e.task === task,
     );
   }
   signals(signal: string): Extract<JournalEntry, { type: 'signal' }>[] {

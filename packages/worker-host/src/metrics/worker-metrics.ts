@@ -7,17 +7,20 @@ import {
 } from '@coordinator/core/runtime';
 import type { Registry } from 'prom-client';
 import type { MetricsScrape } from '../health/health-server.js';
+import { BreakerMetrics } from './breaker-metrics.js';
 import { TaskRunMetrics } from './task-run-metrics.js';
 
 /**
  * Everything the worker host measures, in its own registry: process metrics, the task
  * run metrics ({@link TaskRunMetrics}), `coordinator_tasks_enqueued_total` for signals
- * and follow-ups its handlers emit, and the depths of the queues it serves.
+ * and follow-ups its handlers emit, the depths of the queues it serves, and the state of
+ * the circuit breaker of every downstream its served tasks call ({@link BreakerMetrics}).
  *
  * @example
  * ```ts
  * const metrics = new WorkerMetrics(registry, ['orders']);
  * metrics.watchQueues((queue, states) => transport.queue(queue).getJobCounts(...states));
+ * metrics.breakers.watch(guards);
  * ```
  */
 export class WorkerMetrics {
@@ -26,6 +29,8 @@ export class WorkerMetrics {
   readonly runs: TaskRunMetrics;
   /** Observer for the transport's dispatcher (signals and follow-ups emitted by handlers). */
   readonly enqueued: EnqueueMetrics;
+  /** `coordinator_breaker_state`; follow the host's guards with `breakers.watch(guards)`. */
+  readonly breakers: BreakerMetrics;
 
   constructor(
     registry: ExtensionRegistry,
@@ -35,10 +40,15 @@ export class WorkerMetrics {
     this.register = register;
     const served = registry
       .allTasks()
-      .filter((task) => registry.queuesOfTask(task.definition.name).some((q) => queues.includes(q)))
-      .map((task) => task.definition.name);
-    this.runs = new TaskRunMetrics(register, served);
+      .filter((task) => registry.queuesOfTask(task.definition.name).some((q) => queues.includes(q)));
+    this.runs = new TaskRunMetrics(
+      register,
+      served.map((task) => task.definition.name),
+    );
     this.enqueued = new EnqueueMetrics(register);
+    // A task defined by an older core has no downstreams.
+    const downstreams = new Set(served.flatMap((task) => (task.definition.downstreams ?? []).map((d) => d.name)));
+    this.breakers = new BreakerMetrics(register, [...downstreams]);
   }
 
   /** Adds `coordinator_queue_jobs` and `coordinator_dead_letters` for the served queues. */
