@@ -14,6 +14,7 @@ help:
 	@echo "make test     build, lint, typecheck, api:check, then jest against one embedded Redis (or REDIS_URL), then release-check"
 	@echo "make fuzz     build, then fuzz every API route with FUZZ_RUNS (10000) generated requests, random FUZZ_SEED (printed)"
 	@echo "make bench    build, then the coordinator against raw Fastify/BullMQ on its own Redis (~15 min): bench/results.{json,md}"
+	@echo "make chaos    build, then the six chaos scenarios at full size on their own Redis and processes (~15 min): chaos/results.{json,md}"
 	@echo "make audit    pnpm audit of production dependencies; fails on high or critical advisories"
 	@echo "make release-check  build, pack every package, then build, test, pack and deploy examples/extension-loyalty with npm"
 	@echo "make demo     build, then run scripts/demo.mjs against an embedded Redis (or REDIS_URL)"
@@ -62,6 +63,15 @@ audit: install
 bench: build
 	@echo "==> bench (its own redis-server; results in bench/results.json and bench/results.md)"
 	node bench/run.mjs
+
+# The reliability issue's chaos suite at full size: the same spec `make test` runs small
+# (test/chaos/chaos.spec.ts), with CHAOS_SCALE=full. It starts its own redis-server (it stops and
+# restarts it), fakes, api-host and worker hosts on 127.0.0.1, and stops them all by pid; every
+# scenario has a hard deadline. CHAOS_OUT_DIR=<dir> writes the results elsewhere.
+.PHONY: chaos
+chaos: build
+	@echo "==> chaos (full size, its own redis-server and hosts; results in chaos/results.json and chaos/results.md)"
+	CHAOS_SCALE=full pnpm test -- test/chaos/chaos.spec.ts
 
 release-check: build
 	@echo "==> release check (an outside extension against the packed packages)"

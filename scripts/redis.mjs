@@ -3,6 +3,7 @@
 // configured like production (AOF everysec, noeviction) so BullMQ behaves as it will there.
 //
 //   import { startRedis } from './redis.mjs';   const redis = await startRedis(); ... await redis.stop();
+//   await redis.down('SIGKILL'); ... await redis.up();   # an outage: same port, same AOF dir (chaos tests)
 //   node scripts/redis.mjs run -- <command...>    # REDIS_URL set for the command, Redis stopped after it
 //
 // Only node builtins: this runs before `pnpm install` may have happened.
@@ -106,13 +107,19 @@ function ping(port, timeoutMs = 1_000) {
 }
 
 /**
- * Starts a private redis-server on 127.0.0.1 and a free port, and resolves once it answers PING.
+ * Starts a private redis-server on 127.0.0.1 and a free port (or `port`), and resolves once it answers PING.
  * `dir` holds the AOF; without it a fresh temp dir is created and removed again by `stop()`.
  *
- * @param {{ dir?: string }} [options]
- * @returns {Promise<{ url: string, port: number, pid: number, dir: string, stop(): Promise<void> }>}
+ * The handle can also take the server down and bring it back on the same port with the same data dir,
+ * as an operator's restart would: `down(signal)` stops the process and keeps the AOF, `up()` starts a new
+ * process that replays it, `restart({ downMs })` does both. Clients keep the same URL throughout.
+ *
+ * @param {{ dir?: string, port?: number }} [options]
+ * @returns {Promise<{ url: string, port: number, readonly pid: number | undefined, dir: string, readonly running: boolean,
+ *   stop(): Promise<void>, down(signal?: NodeJS.Signals): Promise<void>, up(): Promise<void>,
+ *   restart(options?: { downMs?: number, signal?: NodeJS.Signals }): Promise<void> }>}
  */
-export async function startRedis({ dir } = {}) {
+export async function startRedis({ dir, port: fixedPort } = {}) {
   const binary = await ensureRedisServer();
   const ownDir = dir === undefined;
   const dataDir = ownDir ? mkdtempSync(path.join(tmpdir(), 'coordinator-redis-')) : path.resolve(dir);
@@ -120,23 +127,80 @@ export async function startRedis({ dir } = {}) {
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
+  let server;
   try {
-    // The free port can be taken between our probe and Redis' bind; try a fresh one then.
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      try {
-        return await launch(binary, port, dataDir, removeDir);
-      } catch (error) {
-        if (!error.portInUse || attempt >= 3) throw error;
+    if (fixedPort !== undefined) {
+      server = await launch(binary, fixedPort, dataDir);
+    } else {
+      // The free port can be taken between our probe and Redis' bind; try a fresh one then.
+      for (let attempt = 1; server === undefined; attempt++) {
+        try {
+          server = await launch(binary, await freePort(), dataDir);
+        } catch (error) {
+          if (!error.portInUse || attempt >= 3) throw error;
+        }
       }
     }
   } catch (error) {
     removeDir();
     throw error;
   }
+  const { port } = server;
+
+  let stopping;
+  // Serialises down/up/stop, so a restart racing a stop never leaves a server behind.
+  let pending = Promise.resolve();
+  const serially = (action) => {
+    const next = pending.then(action);
+    pending = next.catch(() => {});
+    return next;
+  };
+
+  const handle = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir: dataDir,
+    /** The pid of the current redis-server process; undefined while it is down. */
+    get pid() {
+      return server?.pid;
+    },
+    get running() {
+      return server !== undefined;
+    },
+    /** Stops the server and keeps the data dir; `SIGTERM` flushes the AOF, `SIGKILL` is a crash. */
+    down: (signal = 'SIGTERM') =>
+      serially(async () => {
+        if (stopping) throw new Error('redis-server was stopped for good');
+        const current = server;
+        server = undefined;
+        await current?.stop(signal);
+      }),
+    /** Starts a new server on the same port and data dir (it replays the AOF); a no-op while running. */
+    up: () =>
+      serially(async () => {
+        if (stopping) throw new Error('redis-server was stopped for good');
+        if (server === undefined) server = await launch(binary, port, dataDir);
+      }),
+    restart: async ({ downMs = 0, signal = 'SIGTERM' } = {}) => {
+      await handle.down(signal);
+      await sleep(downMs);
+      await handle.up();
+    },
+    stop: () => {
+      stopping ??= serially(async () => {
+        const current = server;
+        server = undefined;
+        await current?.stop('SIGTERM');
+        removeDir();
+      });
+      return stopping;
+    },
+  };
+  return handle;
 }
 
-async function launch(binary, port, dataDir, removeDir) {
+/** Starts one redis-server process on `port` and waits for PONG; the caller owns the data dir. */
+async function launch(binary, port, dataDir) {
   const args = [
     ...['--port', String(port), '--bind', '127.0.0.1', '--save', ''],
     ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'],
@@ -194,21 +258,20 @@ async function launch(binary, port, dataDir, removeDir) {
   }
 
   let stopping;
-  const stop = () => {
+  const stop = (signal = 'SIGTERM') => {
     stopping ??= (async () => {
       if (exitStatus === undefined) {
-        child.kill('SIGTERM');
+        child.kill(signal);
         const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
         await exited;
         clearTimeout(timer);
       }
       process.removeListener('exit', killOnExit);
-      removeDir();
     })();
     return stopping;
   };
 
-  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid, dir: dataDir, stop };
+  return { port, pid: child.pid, stop };
 }
 
 const SIGNAL_EXIT_GRACE_MS = 10_000;

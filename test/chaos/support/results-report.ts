@@ -1,0 +1,100 @@
+/*
+ * The run's record: `results.json` with every count, timing and setting, and
+ * `results.md`, a table readable at a glance (also printed at the end of the run).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChaosSettings } from './chaos-settings.js';
+import type { ScenarioResult } from './scenario-result.js';
+
+export interface ChaosReport {
+  scale: string;
+  startedAt: string;
+  durationMs: number;
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGb: number;
+    node: string;
+    os: string;
+    /** 1/5/15-minute load averages when the run began and when it ended. */
+    loadAverage: { start: number[]; end: number[] };
+  };
+  settings: ChaosSettings;
+  scenarios: ScenarioResult[];
+}
+
+export function loadAverage(): number[] {
+  return os.loadavg().map((l) => Number(l.toFixed(2)));
+}
+
+export function machineInfo(loadAtStart: number[]): ChaosReport['machine'] {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: { start: loadAtStart, end: loadAverage() },
+  };
+}
+
+const dash = (v: number | undefined) => (v === undefined ? '–' : v.toLocaleString('en-US'));
+
+export function markdown(report: ChaosReport): string {
+  const m = report.machine;
+  const lines = [
+    `# Chaos run (${report.scale})`,
+    '',
+    `${report.startedAt}, ${(report.durationMs / 60_000).toFixed(1)} min; ${m.cpu}, ${m.cores} cores, ` +
+      `${m.memoryGb} GB, Node.js ${m.node}; load average ${m.loadAverage.start.join(' / ')} at the start, ` +
+      `${m.loadAverage.end.join(' / ')} at the end.`,
+    '',
+    'Delivery level (jobs in Redis) and effect level (the downstream fakes), per scenario. `lost`: accepted',
+    'tasks whose work did not complete; `dup. deliveries`: jobs started more than once (expected under',
+    'at-least-once, reported); `recovered`: completed after a stall; `dup. effects`: an effect beyond the one',
+    'expected per order or event; `unexpected`: effects for orders never accepted.',
+    '',
+    '| # | scenario | accepted | jobs | lost | failed | dup. deliveries | recovered | stalled | dup. effects | unexpected | key figures | result |',
+    '| - | -------- | -------: | ---: | ---: | -----: | --------------: | --------: | ------: | -----------: | ---------: | ----------- | ------ |',
+  ];
+  for (const r of report.scenarios) {
+    const d = r.delivery;
+    const e = r.effects;
+    const failed = r.checks.filter((c) => c.asserted && !c.ok).length + (r.error ? 1 : 0);
+    const notes = r.checks.filter((c) => !c.asserted && !c.ok).length;
+    const result = failed ? `✗ ${failed} failed` : notes ? `✓ (${notes} target${notes > 1 ? 's' : ''} missed)` : '✓';
+    lines.push(
+      `| ${r.id} | ${r.name} | ${dash(d?.accepted)} | ${dash(d?.jobs)} | ${dash(d?.lost)} | ${dash(d?.failed)} | ` +
+        `${dash(d?.duplicated)} | ${dash(d?.recovered)} | ${dash(d?.stalled)} | ${dash(e?.duplicateTotal)} | ` +
+        `${dash(e?.unexpected)} | ${r.headline} | ${result} |`,
+    );
+  }
+  for (const r of report.scenarios) {
+    lines.push('', `## ${r.id}. ${r.title}`, '');
+    if (r.error) lines.push(`**error:** ${r.error}`, '');
+    for (const c of r.checks) {
+      const mark = c.ok ? '✓' : c.asserted ? '✗' : '△';
+      lines.push(
+        `- ${mark} ${c.name}: ${JSON.stringify(c.actual)} (expected ${c.expected}${c.asserted ? '' : ', recorded'})`,
+      );
+    }
+    const timings = Object.entries(r.timings)
+      .map(([k, v]) => `${k} ${v === null ? '–' : `${(v / 1000).toFixed(2)} s`}`)
+      .join(', ');
+    if (timings) lines.push(`- timings: ${timings}`);
+  }
+  lines.push('', '△ = a target recorded but not asserted at this scale (timings on a shared 2-core machine).', '');
+  return lines.join('\n');
+}
+
+/** Writes results.json and results.md into `dir`; returns the markdown. */
+export function writeReport(dir: string, report: ChaosReport): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const text = markdown(report);
+  writeFileSync(path.join(dir, 'results.md'), text);
+  return text;
+}
