@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QueueUnavailableError } from '../contract/errors.js';
 import type { ExtensionRegistry } from './extension-registry.js';
@@ -67,21 +67,22 @@ export class BullMqDispatcher extends QueueDispatcher {
   private async storeAll(jobs: readonly PreparedJob[]): Promise<StoredJob[]> {
     await this.connected;
     // Index first: an index entry for a job that failed to store is skipped when listed,
-    // while a stored job missing from its index would be invisible.
-    await this.index(jobs);
-    await Promise.all(jobs.map((job) => this.add(job)));
+    // while a stored job missing from its index would be invisible. The queues share this
+    // connection and Redis runs one connection's commands in order, so writing the index
+    // command before the adds is enough; waiting for its reply would cost a round trip.
+    // (The writes that would reject it, out of memory under `noeviction`, reject the adds too.)
+    const indexed = this.index(jobs);
+    await Promise.all([indexed, ...jobs.map((job) => this.add(job))]);
     return Promise.all(jobs.map((job) => this.storedFingerprint(job)));
   }
 
+  /** One script call for every correlated job: a MULTI would copy BullMQ's scripts into a pipeline each time. */
   private async index(jobs: readonly PreparedJob[]): Promise<void> {
     const correlated = jobs.filter((job) => job.envelope.meta.correlationId !== undefined);
     if (correlated.length === 0) return;
-    const multi = this.redis.multi();
-    for (const job of correlated) {
-      const key = correlationKey(this.prefix, job.envelope.meta.correlationId!);
-      multi.zadd(key, 'NX', Date.now(), job.taskId).expire(key, CORRELATION_RETENTION_SECONDS);
-    }
-    await multi.exec();
+    const keys = correlated.map((job) => correlationKey(this.prefix, job.envelope.meta.correlationId!));
+    const ids = correlated.map((job) => job.taskId);
+    await this.redis.eval(INDEX_SCRIPT, keys.length, ...keys, Date.now(), CORRELATION_RETENTION_SECONDS, ...ids);
   }
 
   private add(job: PreparedJob) {
@@ -96,10 +97,25 @@ export class BullMqDispatcher extends QueueDispatcher {
     });
   }
 
-  /** Adding an existing id stores nothing; a keyed dispatch must then learn what is stored. */
+  /**
+   * Adding an existing id stores nothing; a keyed dispatch must then learn what is stored.
+   * Only the job's data field is read, not the whole job hash BullMQ's `getJob` parses.
+   */
   private async storedFingerprint(job: PreparedJob): Promise<StoredJob> {
     if (job.envelope.meta.fingerprint === undefined) return { taskId: job.taskId, fingerprint: undefined };
-    const stored = (await this.queueOf(job.queue).getJob(job.taskId)) as Job<JobEnvelope> | undefined;
-    return { taskId: job.taskId, fingerprint: stored?.data.meta.fingerprint };
+    const data = await this.redis.hget(this.queueOf(job.queue).toKey(job.taskId), 'data');
+    const stored = data === null ? undefined : (JSON.parse(data) as JobEnvelope);
+    return { taskId: job.taskId, fingerprint: stored?.meta.fingerprint };
   }
 }
+
+/**
+ * KEYS: the correlation indexes; ARGV: enqueue time, retention in seconds, then one task id
+ * per key. Every key carries the coordinator's prefix, one Redis Cluster hash tag.
+ */
+const INDEX_SCRIPT = `
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, 'NX', ARGV[1], ARGV[i + 2])
+  redis.call('EXPIRE', key, ARGV[2])
+end
+return #KEYS`;
