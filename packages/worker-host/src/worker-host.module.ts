@@ -15,6 +15,7 @@ import {
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { cachedResolver } from './consumers/cached-resolver.js';
 import { createQueueProcessor } from './consumers/queue-processor.factory.js';
 import type { ConnectionWatchdogOptions } from './consumers/connection-watchdog.js';
 import { DEFAULT_STALLED_JOB_SETTINGS, type StalledJobSettings } from './consumers/stalled-jobs.js';
@@ -77,7 +78,7 @@ export class WorkerHostModule {
         provide: TASK_EXECUTOR,
         inject: [ModuleRef],
         useFactory: (moduleRef: ModuleRef) =>
-          new TaskExecutor(registry, (type) => moduleRef.get(type, { strict: false }), transport.dispatcher, {
+          new TaskExecutor(registry, cachedResolver(moduleRef), transport.dispatcher, {
             observers: new ObserverList(options.observers),
             guards,
           }),
