@@ -9,8 +9,8 @@
 //   BENCH_TRACING=off     hosts without tracing (default: on, exported to a discard sink; the smoke
 //                         run traces in the enqueue case only, as tracing doubles a host's start-up)
 //   BENCH_PROFILE_DIR=/tmp/prof   --cpu-prof for the api-host of the enqueue case (into <dir>/api) and the
-//                         worker-host of the tasks case at concurrency 50 (<dir>/worker); summarise the
-//                         profiles with bench/profile-summary.mjs. Profiling slows the hosts: such a
+//                         worker-host and the raw worker of the tasks case at concurrency 50 (<dir>/worker,
+//                         <dir>/raw-worker, to compare); summarise the profiles with bench/profile-summary.mjs. Profiling slows the hosts: such a
 //                         run's figures are marked `profiled` and are not a measurement.
 import process from 'node:process';
 

@@ -21,7 +21,7 @@ async function measure(ctx, variant, concurrency, jobs) {
     host =
       variant === 'coordinator'
         ? await startCoordinatorWorker(ctx, { extensions: BENCH_EXTENSION, concurrency, profile: concurrency > 1 })
-        : await startRawWorker(ctx, { concurrency });
+        : await startRawWorker(ctx, { concurrency, profile: concurrency > 1 });
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const rss = sampleRss(host.proc.pid);
     let memory;

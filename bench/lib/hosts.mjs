@@ -123,11 +123,12 @@ export function startRawApi(ctx) {
   });
 }
 
-export function startRawWorker(ctx, { concurrency, queue = 'bench' }) {
+export function startRawWorker(ctx, { concurrency, queue = 'bench', profile = false }) {
   return startServer(ctx, {
     label: 'raw-worker',
     script: RAW_WORKER,
     env: { ...ctx.childEnv, REDIS_URL: ctx.redisUrl, QUEUE: queue, CONCURRENCY: String(concurrency) },
     portVar: 'HEALTH_PORT',
+    nodeArgs: profileArgs(ctx, profile, 'raw-worker'),
   });
 }
