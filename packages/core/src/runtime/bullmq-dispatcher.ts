@@ -104,8 +104,8 @@ export class BullMqDispatcher extends QueueDispatcher {
   private async storedFingerprint(job: PreparedJob): Promise<StoredJob> {
     if (job.envelope.meta.fingerprint === undefined) return { taskId: job.taskId, fingerprint: undefined };
     const data = await this.redis.hget(this.queueOf(job.queue).toKey(job.taskId), 'data');
-    const stored = data === null ? undefined : (JSON.parse(data) as JobEnvelope);
-    return { taskId: job.taskId, fingerprint: stored?.meta.fingerprint };
+    const stored = data === null ? undefined : (JSON.parse(data) as Partial<JobEnvelope>);
+    return { taskId: job.taskId, fingerprint: stored?.meta?.fingerprint };
   }
 }
 
