@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { eventually, startDeployment, type Deployment } from './support/deployment.js';
-import { OtlpReceiver, SpanKind, type ReceivedSpan } from './support/otlp-receiver.js';
+import { OtlpReceiver, SpanKind, isRedisSpan, type ReceivedSpan } from './support/otlp-receiver.js';
 
 const order = { customerId: 'c-77', currency: 'EUR', lines: [{ sku: 'MUG', quantity: 1, unitPrice: 1250 }] };
 /** The shop's JWT, sent with the order: it must not show up in any log line or span. */
@@ -109,6 +109,8 @@ describe('tracing and logs across separate processes', () => {
     expect(providerCall).toMatchObject({ kind: SpanKind.CLIENT, parentSpanId: paymentTask!.spanId });
 
     expect(new Set([...spans, providerCall].map((s) => s!.traceId)).size).toBe(1);
+    // Redis command spans only with COORDINATOR_TRACE_REDIS=true (tracing-redis.e2e.spec.ts).
+    expect(receiver.spans().filter(isRedisSpan)).toEqual([]);
   });
 
   it('gives every attempt its own consumer and task span, children of the one enqueue span', async () => {

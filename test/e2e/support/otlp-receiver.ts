@@ -20,6 +20,15 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
 }
 
+/** A span of the ioredis instrumentation (its scope), whichever semantic conventions it follows. */
+export function isRedisSpan(span: ReceivedSpan): boolean {
+  return (
+    span.scope.includes('ioredis') ||
+    span.attributes['db.system'] === 'redis' ||
+    span.attributes['db.system.name'] === 'redis'
+  );
+}
+
 interface OtlpValue {
   stringValue?: string;
   intValue?: number | string;

@@ -3,7 +3,9 @@ import Stripe from 'stripe';
 /**
  * A Stripe client aimed at `baseUrl`. The package's own retries are off: they would
  * reuse one random idempotency key per call, while the coordinator's tasks retry with
- * their own deterministic keys, so a retried task never charges twice.
+ * their own deterministic keys, so a retried task never charges twice. Calls go through
+ * `fetch`, like every other downstream call, so tracing sees them through undici's
+ * diagnostics channel without patching ES modules.
  */
 export function createStripe(apiKey: string, baseUrl: string, timeoutMs: number): Stripe {
   const url = new URL(baseUrl);
@@ -15,5 +17,6 @@ export function createStripe(apiKey: string, baseUrl: string, timeoutMs: number)
     maxNetworkRetries: 0,
     timeout: timeoutMs,
     telemetry: false,
+    httpClient: Stripe.createFetchHttpClient(),
   });
 }

@@ -10,20 +10,23 @@ import { setActiveTelemetry } from './telemetry-state.js';
 const UNTRACED_PATHS = /^\/(health\/|metrics(\/|$|\?))/;
 
 export async function startNodeSdk(serviceName: string, env: NodeJS.ProcessEnv): Promise<void> {
-  // ES modules are patched only through a loader hook, which sees modules loaded after it is
-  // registered. The message channel limits it to the modules the instrumentations ask for
-  // (instead of wrapping every module the process loads).
-  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  // A span per Redis command costs a quarter of the api host's CPU under load (docs/performance.md)
+  // and says little the enqueue and consume spans do not: only on request.
+  const redisSpans = env['COORDINATOR_TRACE_REDIS']?.trim().toLowerCase() === 'true';
+  // ioredis is imported from ES modules, which are patched only through a loader hook that sees
+  // modules loaded after it is registered. The hook costs about a second of start-up and 50 MB
+  // (every module load goes through the hooks thread), and nothing else needs it: HTTP server
+  // spans patch `node:http`'s server prototype, client calls go through fetch (undici's
+  // diagnostics channel). So it is registered for Redis spans only. The message channel
+  // limits it to the modules the instrumentations ask for.
+  const hook = redisSpans ? createAddHookMessageChannel() : undefined;
+  if (hook) register('import-in-the-middle/hook.mjs', import.meta.url, hook.registerOptions);
 
   const [{ NodeSDK }, { HttpInstrumentation }, { UndiciInstrumentation }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/instrumentation-http'),
     import('@opentelemetry/instrumentation-undici'),
   ]);
-  // A span per Redis command costs a quarter of the api host's CPU under load (docs/performance.md)
-  // and says little the enqueue and consume spans do not: only on request.
-  const redisSpans = env['COORDINATOR_TRACE_REDIS']?.trim().toLowerCase() === 'true';
   const { IORedisInstrumentation } = redisSpans ? await import('@opentelemetry/instrumentation-ioredis') : {};
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] || serviceName,
@@ -49,6 +52,6 @@ export async function startNodeSdk(serviceName: string, env: NodeJS.ProcessEnv):
     ],
   });
   sdk.start();
-  await waitForAllMessagesAcknowledged();
+  await hook?.waitForAllMessagesAcknowledged();
   setActiveTelemetry({ serviceName, shutdown: () => sdk.shutdown() });
 }

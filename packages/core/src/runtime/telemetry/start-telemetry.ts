@@ -20,11 +20,11 @@ export interface StartTelemetryOptions {
  * {@link tracingEnabled}); otherwise returns `false` without loading the SDK.
  *
  * It must run before the code it instruments is loaded: the host bins call it first and
- * import everything else afterwards with `await import(…)`. It registers an ES module
- * loader hook (import-in-the-middle) for the instrumented packages, then starts
+ * import everything else afterwards with `await import(…)`. It starts
  * `@opentelemetry/sdk-node` with OTLP export configured by the standard `OTEL_*`
- * variables and instrumentations for HTTP (server and client), fetch/undici, and ioredis
- * when `COORDINATOR_TRACE_REDIS=true`.
+ * variables and instrumentations for HTTP (server and client) and fetch/undici; with
+ * `COORDINATOR_TRACE_REDIS=true` also for ioredis, for which it first registers an ES
+ * module loader hook (import-in-the-middle).
  *
  * @example
  * ```ts
