@@ -3,12 +3,8 @@ import { Injectable, Module } from '@nestjs/common';
 import { ModuleRef, NestFactory } from '@nestjs/core';
 import { cachedResolver } from './cached-resolver.js';
 
-let created = 0;
-
 @Injectable()
-class CountingHandler {
-  readonly serial = ++created;
-}
+class CountingHandler {}
 
 @Module({ providers: [CountingHandler] })
 class HandlersModule {}
