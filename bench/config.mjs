@@ -10,8 +10,12 @@
 //                         run traces in the enqueue case only, as tracing doubles a host's start-up)
 //   BENCH_PROFILE_DIR=/tmp/prof   --cpu-prof for the api-host of the enqueue case (into <dir>/api) and the
 //                         worker-host and the raw worker of the tasks case at concurrency 50 (<dir>/worker,
-//                         <dir>/raw-worker, to compare); summarise the profiles with bench/profile-summary.mjs. Profiling slows the hosts: such a
-//                         run's figures are marked `profiled` and are not a measurement.
+//                         <dir>/raw-worker, to compare); summarise the profiles with bench/profile-summary.mjs.
+//                         Profiling slows the hosts: such a run's figures are marked `profiled` and are not a
+//                         measurement.
+//   BENCH_HOST_ENV='{"OTEL_BSP_SCHEDULE_DELAY":"500"}'   extra environment of the coordinator hosts (JSON), to
+//                         try a setting; the run's results record it. The hosts' variables are otherwise
+//                         not passed through from the caller's environment.
 import process from 'node:process';
 
 export const CASES = ['enqueue', 'tasks', 'e2e', 'isolation', 'footprint'];
@@ -75,5 +79,15 @@ export function loadConfig(env = process.env) {
     tracedCases: smoke ? ['enqueue'] : CASES,
     outDir: env.BENCH_OUT || undefined,
     profileDir: env.BENCH_PROFILE_DIR || undefined,
+    hostEnv: hostEnv(env.BENCH_HOST_ENV),
   };
+}
+
+function hostEnv(json) {
+  if (!json) return {};
+  const parsed = JSON.parse(json);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('BENCH_HOST_ENV must be a JSON object of variable names to values');
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, String(value)]));
 }

@@ -97,6 +97,7 @@ try {
       isolation: config.isolation,
       footprint: config.footprint,
       profiled: Boolean(config.profileDir),
+      hostEnv: config.hostEnv,
     },
     targets: checkTargets(cases),
     cases,

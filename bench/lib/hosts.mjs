@@ -54,6 +54,7 @@ export function productionEnv(ctx, extensions, extra = {}, { tracing = ctx.traci
     PAYMENTS_PROVIDER_API_KEY: 'sk_test_bench',
     PAYMENTS_STRIPE_WEBHOOK_SECRET: 'whsec_bench',
     SHUTDOWN_GRACE_MS: '2000',
+    ...ctx.config.hostEnv,
     ...extra,
   };
 }

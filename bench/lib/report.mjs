@@ -184,7 +184,10 @@ export function markdown(results) {
     `Each case runs its variants alternately (A B A B …) for ${settings.rounds} round(s); figures are medians across rounds. ` +
       `Load comes from a separate process. Coordinator hosts run as in production: API-key auth, validation, ` +
       `Idempotency-Key per request, info logs (JSON to a file), metrics, ${tracingText(settings)}, ` +
-      `RATE_LIMIT_MAX and QUEUE_MAX_WAITING at 10⁹ (on, never reached).`,
+      `RATE_LIMIT_MAX and QUEUE_MAX_WAITING at 10⁹ (on, never reached).` +
+      (Object.keys(settings.hostEnv ?? {}).length
+        ? ` Extra host environment (BENCH_HOST_ENV): ${JSON.stringify(settings.hostEnv)}.`
+        : ''),
   );
   lines.push('');
   lines.push('## Targets');
