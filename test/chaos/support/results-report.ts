@@ -3,8 +3,9 @@
  * `results.md`, a table readable at a glance (also printed at the end of the run).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+// @ts-expect-error -- plain JS, shared with `make bench`'s report; it has no type declarations.
+import { machineInfo as benchMachineInfo } from '../../../bench/lib/report.mjs';
 import type { ChaosSettings } from './chaos-settings.js';
 import type { ScenarioResult } from './scenario-result.js';
 
@@ -25,20 +26,17 @@ export interface ChaosReport {
   scenarios: ScenarioResult[];
 }
 
+/** The 1/5/15-minute load averages now, as the benchmark report records them. */
 export function loadAverage(): number[] {
-  return os.loadavg().map((l) => Number(l.toFixed(2)));
+  return (benchMachineInfo() as { loadAverage: number[] }).loadAverage;
 }
 
+/** The machine as the benchmark report describes it, with the load average at both ends of the run. */
 export function machineInfo(loadAtStart: number[]): ChaosReport['machine'] {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
-    node: process.version,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    loadAverage: { start: loadAtStart, end: loadAverage() },
+  const { loadAverage: end, ...machine } = benchMachineInfo() as Omit<ChaosReport['machine'], 'loadAverage'> & {
+    loadAverage: number[];
   };
+  return { ...machine, loadAverage: { start: loadAtStart, end } };
 }
 
 const dash = (v: number | undefined) => (v === undefined ? '–' : v.toLocaleString('en-US'));
