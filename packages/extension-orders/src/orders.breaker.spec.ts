@@ -4,7 +4,7 @@
  * orders placed meanwhile wait in the delayed set without spending an attempt, and once
  * the service is back every order is submitted, exactly once at the service.
  */
-import { FakeOrderManagement, startTestCoordinator, type TestCoordinator } from '@coordinator/testing';
+import { eventually, FakeOrderManagement, startTestCoordinator, type TestCoordinator } from '@coordinator/testing';
 import type { TaskStatus } from '@coordinator/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -13,16 +13,6 @@ import orders, { orderManagement, submitOrder } from './index.js';
 import { paymentsStandIn } from './testing/payments-stand-in.js';
 
 const body = { customerId: 'c-1', currency: 'EUR', lines: [{ sku: 'MUG', quantity: 1, unitPrice: 1250 }] };
-
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('orders while order management is down (redis mode)', () => {
   let oms: FakeOrderManagement;
@@ -54,17 +44,17 @@ describe('orders while order management is down (redis mode)', () => {
     expect(orderManagement.breaker).toEqual({ consecutiveFailures: 5, halfOpenAfterMs: 10_000 });
     oms.faults.set({ downUntil: Date.now() + 120_000 });
     const early = await Promise.all(Array.from({ length: 5 }, place));
-    await until(
+    await eventually(
       () => coordinator.worker.guards.state('order-management'),
       (s) => s === 'open',
-      'the breaker open',
+      { what: 'the breaker open', timeoutMs: 20_000, intervalMs: 20 },
     );
 
     const late = await Promise.all(Array.from({ length: 3 }, place));
-    await until(
+    await eventually(
       () => late.filter((o) => coordinator.journal.deferred(submitOrder.name).some((d) => d.taskId === o.taskId)),
       (deferred) => deferred.length === late.length,
-      'every order placed while open deferred',
+      { what: 'every order placed while open deferred', timeoutMs: 20_000, intervalMs: 20 },
     );
     for (const { taskId } of late) {
       expect(await coordinator.status(taskId)).toMatchObject({ state: 'delayed', attemptsMade: 0 });

@@ -10,6 +10,7 @@ export {
   type TestCoordinatorOptions,
   type TestMode,
 } from './harness/start-test-coordinator.js';
+export { eventually, type EventuallyOptions } from './harness/eventually.js';
 export { TaskJournal, type JournalEntry } from './harness/task-journal.js';
 export { TestHttpClient, type TestResponse } from './harness/test-http-client.js';
 export {

@@ -6,6 +6,9 @@
  */
 import { generateApiKey } from '@coordinator/core/runtime';
 import { FakeOrderManagement, FakePaymentProvider, startHostProcess, type HostProcess } from '@coordinator/testing';
+
+/** The e2e specs poll with the testing package's helper. */
+export { eventually } from '@coordinator/testing';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error -- plain JS helper shared with the make targets; it has no type declarations.
@@ -95,27 +98,4 @@ export async function startDeployment(extraEnv: NodeJS.ProcessEnv = {}): Promise
     },
   };
   return deployment;
-}
-
-/** Polls `read` every `intervalMs` until `done` holds, or fails with the last value seen. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  {
-    timeoutMs = 15_000,
-    intervalMs = 50,
-    what = 'condition',
-    show = (value: T): unknown => value,
-  }: { timeoutMs?: number; intervalMs?: number; what?: string; show?: (value: T) => unknown } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (done(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(
-    `${what} not reached within ${timeoutMs} ms; last value: ${JSON.stringify(show(last as T))?.slice(0, 3_000)}`,
-  );
 }

@@ -11,17 +11,8 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { FakeOrderManagement } from '../fakes/fake-order-management.js';
 import { breakersExtension, callUndeclared, omsCalls, placeOrder } from './fixtures/breaker-extension.js';
+import { eventually } from './eventually.js';
 import { startTestCoordinator, type TestCoordinator, type TestMode } from './start-test-coordinator.js';
-
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe.each<TestMode>(['inline', 'redis'])('downstream breakers and bulkheads (%s mode)', (mode) => {
   let oms: FakeOrderManagement;
@@ -70,19 +61,19 @@ describe.each<TestMode>(['inline', 'redis'])('downstream breakers and bulkheads 
     oms.faults.set({ downUntil: Date.now() + 60_000 });
     const first = [1, 2, 3].map((n) => `down-${run}-${n}`);
     const firstIds = await dispatch(first);
-    await until(
+    await eventually(
       () => coordinator.worker.guards.state('oms-probe'),
       (s) => s === 'open',
-      'the breaker open',
+      { what: 'the breaker open', intervalMs: 10 },
     );
 
     // Jobs arriving while it is open wait before they start: no run, no attempt, no failure.
     const later = [4, 5, 6, 7, 8].map((n) => `down-${run}-${n}`);
     const laterIds = await dispatch(later);
-    await until(
+    await eventually(
       () => laterIds.filter((id) => coordinator.journal.deferred(placeOrder.name).some((d) => d.taskId === id)),
       (deferred) => deferred.length === laterIds.length,
-      'every later job deferred',
+      { what: 'every later job deferred', intervalMs: 10 },
     );
     for (const status of await statuses(laterIds)) {
       expect(status).toMatchObject({ state: 'delayed', attemptsMade: 0 });
