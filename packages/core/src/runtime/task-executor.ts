@@ -103,13 +103,13 @@ export class TaskExecutor {
 
   private async observe(run: JobRun, extension: string | undefined): Promise<JobOutcome> {
     // A job written by someone else may lack the envelope; attempt() fails it permanently.
-    const meta = metaOf(run) ?? ({} as JobMeta);
+    const envelopeMeta = metaOf(run);
+    const meta = envelopeMeta ?? ({} as JobMeta);
     const observed: ObservedJob = { taskId: run.taskId, task: run.name, attempt: run.attempt, meta };
     const logger = createTaskLogger(run.name, run.taskId, run.attempt, extension);
-    const skew = metaOf(run) && schemaSkewOf(this.registry, run.name, meta);
+    const skew = envelopeMeta && schemaSkewOf(this.registry, run.name, envelopeMeta);
     if (skew) throw this.deferred(observed, logger, skew);
-    const downstreams = downstreamsOf(this.registry, run.name);
-    const unavailable = metaOf(run) && this.guards.deferralBeforeStart(downstreams);
+    const unavailable = envelopeMeta && this.guards.deferralBeforeStart(downstreamsOf(this.registry, run.name));
     if (unavailable) throw this.deferred(observed, logger, unavailable);
     const started = performance.now();
     this.observers.taskStarted(observed);
