@@ -6,8 +6,11 @@
 //   BENCH_JOBS=5000       pre-filled jobs of the task case
 //   BENCH_CASES=enqueue,tasks   only these cases (enqueue, tasks, e2e, isolation, footprint)
 //   BENCH_OUT=/tmp/b      where results.json and results.md go (default: bench/)
-//   BENCH_TRACING=off     hosts without tracing (default: on, exported to a discard sink; the smoke
-//                         run traces in the enqueue case only, as tracing doubles a host's start-up)
+//   BENCH_TRACING=off     hosts without tracing. Default `discard`: tracing on, every span recorded and
+//                         handed to an exporter that drops it, in the host (a no-op exporter). `otlp`:
+//                         spans also serialised and posted over OTLP/HTTP to a discard sink, what a
+//                         collector adds. The smoke run traces in the enqueue case only, as tracing
+//                         doubles a host's start-up.
 //   BENCH_PROFILE_DIR=/tmp/prof   --cpu-prof for the api-host of the enqueue case (into <dir>/api) and the
 //                         worker-host and the raw worker of the tasks case at concurrency 50 (<dir>/worker,
 //                         <dir>/raw-worker, to compare); summarise the profiles with bench/profile-summary.mjs.
@@ -24,8 +27,11 @@ const FULL = {
   rounds: 3,
   /** 1 and 4: 50 busy connections, as fast as the server answers. */
   load: { connections: 50, warmupSeconds: 2, durationSeconds: 10 },
-  /** `coordinator-untraced`: the production api-host without tracing, to show what tracing costs. */
-  enqueue: { variants: ['coordinator', 'coordinator-untraced', 'raw'] },
+  /**
+   * `coordinator-untraced`: the production api-host without tracing, to show what tracing costs;
+   * `coordinator-otlp`: with its spans exported over OTLP/HTTP, to show what export adds.
+   */
+  enqueue: { variants: ['coordinator', 'coordinator-untraced', 'coordinator-otlp', 'raw'] },
   tasks: { jobs: 20_000, concurrencies: [50, 1] },
   /** The target's 2,000 req/s, and a tenth of it to see the queue's own latency without overload. */
   e2e: { rates: [2_000, 200], connections: 64, warmupSeconds: 1, durationSeconds: 10 },
@@ -40,7 +46,7 @@ const FULL = {
 const SMOKE = {
   rounds: 1,
   load: { connections: 10, warmupSeconds: 0, durationSeconds: 1 },
-  enqueue: { variants: ['coordinator', 'raw'] },
+  enqueue: { variants: ['coordinator', 'coordinator-otlp', 'raw'] },
   // One variant less where two share a code path: every host start costs seconds.
   tasks: { jobs: 300, concurrencies: [50] },
   e2e: { rates: [200], connections: 16, warmupSeconds: 0, durationSeconds: 1 },
@@ -71,11 +77,17 @@ export function loadConfig(env = process.env) {
   const cases = env.BENCH_CASES ? env.BENCH_CASES.split(',').map((c) => c.trim()) : CASES;
   const unknown = cases.filter((c) => !CASES.includes(c));
   if (unknown.length) throw new Error(`BENCH_CASES names unknown cases: ${unknown.join(', ')} (known: ${CASES})`);
+  const tracingMode = env.BENCH_TRACING || 'discard';
+  if (!['discard', 'otlp', 'off'].includes(tracingMode)) {
+    throw new Error(`BENCH_TRACING must be discard, otlp or off (got ${tracingMode})`);
+  }
   return {
     ...base,
     smoke,
     cases,
-    tracing: env.BENCH_TRACING !== 'off',
+    tracing: tracingMode !== 'off',
+    /** Where traced hosts' spans go: dropped in the host (`discard`) or posted to the sink (`otlp`). */
+    traceExport: tracingMode === 'off' ? 'discard' : tracingMode,
     tracedCases: smoke ? ['enqueue'] : CASES,
     outDir: env.BENCH_OUT || undefined,
     profileDir: env.BENCH_PROFILE_DIR || undefined,

@@ -89,6 +89,7 @@ try {
       cases: config.cases,
       rounds: config.rounds,
       tracing: config.tracing,
+      traceExport: config.tracing ? config.traceExport : undefined,
       tracedCases: config.tracing ? config.tracedCases.filter((c) => config.cases.includes(c)) : [],
       load: config.load,
       enqueue: config.enqueue,

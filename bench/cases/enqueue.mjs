@@ -27,11 +27,15 @@ export async function redisWorkPerRequest(ctx, answered, { harnessCommands = [] 
   return { redisCommandsPerRequest: answered ? total / answered : undefined, redisCommands: perRequest };
 }
 
-/** Bytes of spans the sink received while `run` ran (the host flushes what it holds when it stops). */
-export async function traceBytesDuring(ctx, run) {
-  const before = ctx.sink.counts().bytes;
+/**
+ * What tracing produced while `run` ran: bytes the OTLP sink received and spans hosts dropped (a
+ * host flushes what it holds when it stops, so `run` includes stopping it).
+ */
+export async function tracesDuring(ctx, run) {
+  const before = ctx.traceCounts();
   const result = await run();
-  return { ...result, traceExportBytes: ctx.sink.counts().bytes - before };
+  const after = ctx.traceCounts();
+  return { ...result, traceExportBytes: after.bytes - before.bytes, spansDropped: after.spans - before.spans };
 }
 
 /** One load against a freshly started server on an empty Redis; flat figures. */
@@ -73,16 +77,17 @@ export async function enqueueCase(ctx) {
   const start = {
     coordinator: () => startCoordinatorApi(ctx, { profile: true }),
     'coordinator-untraced': () => startCoordinatorApi(ctx, { tracing: false }),
+    'coordinator-otlp': () => startCoordinatorApi(ctx, { tracing: 'otlp' }),
     raw: () => startRawApi(ctx),
   };
   const { runs, medians } = await alternate({
     rounds,
     variants: enqueue.variants,
-    fields: [...FIELDS, 'traceExportBytes'],
+    fields: [...FIELDS, 'traceExportBytes', 'spansDropped'],
     measure: async (variant, round) => {
       await ctx.resetRedis();
       ctx.say(`enqueue round ${round}/${rounds}: ${variant}`);
-      const figures = await traceBytesDuring(ctx, async () => {
+      const figures = await tracesDuring(ctx, async () => {
         const host = await start[variant]();
         try {
           return { ...(await measureLoad(ctx, host, { apiKey: ctx.apiKey, label: variant })), readyMs: host.readyMs };
@@ -91,14 +96,17 @@ export async function enqueueCase(ctx) {
         }
       });
       if (figures.traceExportBytes) ctx.say(`    ${fmt(figures.traceExportBytes / 1024, 0)} KiB of spans exported`);
+      if (figures.spansDropped) ctx.say(`    ${fmt(figures.spansDropped, 0)} spans recorded and dropped`);
       return figures;
     },
   });
   return {
     description:
       'POST /orders: api-host (API-key auth, validation, Idempotency-Key, rate limit and queue cap on but never reached, ' +
-      'tracing to a discard sink, info logs) vs raw Fastify + hand validation + one queue.add; ' +
-      '`coordinator-untraced`: the same api-host without tracing',
+      `tracing ${ctx.config.traceExport === 'otlp' ? 'exported over OTLP/HTTP to a discard sink' : 'with a no-op exporter'}, ` +
+      'info logs) vs raw Fastify + hand validation + one queue.add; ' +
+      '`coordinator-untraced`: the same api-host without tracing; `coordinator-otlp`: its spans also exported over ' +
+      'OTLP/HTTP (to a sink that discards them)',
     runs,
     medians,
     ratios: {
@@ -106,6 +114,7 @@ export async function enqueueCase(ctx) {
       p99: ratio(medians.coordinator.p99, medians.raw.p99),
       untracedRps: ratio(medians['coordinator-untraced']?.rps, medians.raw.rps),
       untracedP99: ratio(medians['coordinator-untraced']?.p99, medians.raw.p99),
+      otlpRps: ratio(medians['coordinator-otlp']?.rps, medians.raw.rps),
     },
   };
 }

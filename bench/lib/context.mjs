@@ -3,7 +3,7 @@
 // and the environment children start from.
 import { generateApiKey } from '@coordinator/core/runtime';
 import { Redis } from 'ioredis';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -24,6 +24,13 @@ export async function createContext(config) {
     say,
     logDir,
     tracing: config.tracing,
+    /** Where hosts that drop their spans count them at exit (bench/lib/discard-traces.mjs). */
+    spanCountFile: path.join(logDir, 'spans-dropped.txt'),
+    /** Spans traced so far: bytes the OTLP sink received, spans dropped by hosts that have exited. */
+    traceCounts() {
+      const lines = existsSync(this.spanCountFile) ? readFileSync(this.spanCountFile, 'utf8').split('\n') : [];
+      return { bytes: this.sink.counts().bytes, spans: lines.reduce((sum, line) => sum + (Number(line) || 0), 0) };
+    },
     profileDir: config.profileDir,
     childEnv: Object.fromEntries(
       Object.entries({ ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }).filter(

@@ -9,6 +9,7 @@ import { startProcess, waitForReady } from './processes.mjs';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const API_BIN = path.join(ROOT, 'packages/api-host/dist/bin/coordinator-api.js');
 const WORKER_BIN = path.join(ROOT, 'packages/worker-host/dist/bin/coordinator-worker.js');
+const DISCARD_TRACES = path.join(ROOT, 'bench/lib/discard-traces.mjs');
 const RAW_API = path.join(ROOT, 'bench/baselines/raw-api.mjs');
 const RAW_WORKER = path.join(ROOT, 'bench/baselines/raw-worker.mjs');
 
@@ -30,12 +31,23 @@ export function freePort() {
 }
 
 /**
+ * How a coordinator host traces: `false`, `'discard'` (spans recorded and dropped in the host) or
+ * `'otlp'` (posted to the run's discard sink). `tracing` unset: the case's default (ctx.tracing and
+ * BENCH_TRACING); `true`: traced the run's way.
+ */
+function tracingMode(ctx, tracing) {
+  if (tracing === undefined || tracing === true) return (tracing ?? ctx.tracing) ? ctx.config.traceExport : false;
+  return tracing;
+}
+
+/**
  * The hosts' environment as a production deployment has it: API-key auth, info logs as JSON,
- * tracing on (OTLP to the run's discard sink), metrics, the dashboard and docs at their defaults.
+ * tracing on (see {@link tracingMode}), metrics, the dashboard and docs at their defaults.
  * The rate limit and the queue cap stay on but are set far above what the load reaches, so
  * their Redis work is paid and they never answer 429 or 503.
  */
-export function productionEnv(ctx, extensions, extra = {}, { tracing = ctx.tracing } = {}) {
+export function productionEnv(ctx, extensions, extra = {}, { tracing } = {}) {
+  const mode = tracingMode(ctx, tracing);
   return {
     ...ctx.childEnv,
     REDIS_URL: ctx.redisUrl,
@@ -43,7 +55,8 @@ export function productionEnv(ctx, extensions, extra = {}, { tracing = ctx.traci
     COORDINATOR_API_KEYS: ctx.apiKeys,
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
-    ...(tracing
+    // `discard`: the host's own telemetry stays off; discard-traces.mjs starts it with its exporter.
+    ...(mode === 'otlp'
       ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: ctx.sink.url }
       : { OTEL_TRACES_EXPORTER: 'none' }),
     RATE_LIMIT_MAX: '1000000000',
@@ -56,6 +69,15 @@ export function productionEnv(ctx, extensions, extra = {}, { tracing = ctx.traci
     SHUTDOWN_GRACE_MS: '2000',
     ...ctx.config.hostEnv,
     ...extra,
+  };
+}
+
+/** The script and extra environment that start a coordinator bin, through discard-traces.mjs when it traces that way. */
+function coordinatorEntry(ctx, tracing, bin, serviceName) {
+  if (tracingMode(ctx, tracing) !== 'discard') return { script: bin, env: {} };
+  return {
+    script: DISCARD_TRACES,
+    env: { BENCH_HOST_BIN: bin, BENCH_SERVICE_NAME: serviceName, BENCH_SPAN_COUNT_FILE: ctx.spanCountFile },
   };
 }
 
@@ -88,10 +110,11 @@ export function startCoordinatorApi(
   ctx,
   { extensions = PRODUCTION_EXTENSIONS, env = {}, profile = false, tracing } = {},
 ) {
+  const entry = coordinatorEntry(ctx, tracing, API_BIN, 'coordinator-api');
   return startServer(ctx, {
     label: 'coordinator-api',
-    script: API_BIN,
-    env: productionEnv(ctx, extensions, env, { tracing }),
+    script: entry.script,
+    env: { ...productionEnv(ctx, extensions, env, { tracing }), ...entry.env },
     portVar: 'PORT',
     nodeArgs: profileArgs(ctx, profile, 'api'),
   });
@@ -101,15 +124,19 @@ export function startCoordinatorWorker(
   ctx,
   { extensions = PRODUCTION_EXTENSIONS, concurrency, env = {}, tracing, profile = false } = {},
 ) {
+  const entry = coordinatorEntry(ctx, tracing, WORKER_BIN, 'coordinator-worker');
   return startServer(ctx, {
     label: 'coordinator-worker',
-    script: WORKER_BIN,
-    env: productionEnv(
-      ctx,
-      extensions,
-      { ...(concurrency ? { COORDINATOR_CONCURRENCY: String(concurrency) } : {}), ...env },
-      { tracing },
-    ),
+    script: entry.script,
+    env: {
+      ...productionEnv(
+        ctx,
+        extensions,
+        { ...(concurrency ? { COORDINATOR_CONCURRENCY: String(concurrency) } : {}), ...env },
+        { tracing },
+      ),
+      ...entry.env,
+    },
     portVar: 'HEALTH_PORT',
     nodeArgs: profileArgs(ctx, profile, 'worker'),
   });

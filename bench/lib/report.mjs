@@ -147,11 +147,20 @@ export function checkTargets(cases) {
   ];
 }
 
+/** What a variant's tracing produced: spans dropped in the host, or bytes posted to the OTLP sink. */
+function spansText(figures) {
+  if (figures.spansDropped) return `${fmt(figures.spansDropped, 0)} dropped`;
+  if (figures.traceExportBytes) return `${fmt(figures.traceExportBytes / 1024, 0)} KiB exported`;
+  return '–';
+}
+
 function tracingText(settings) {
   if (!settings.tracing) return 'tracing OFF (BENCH_TRACING=off)';
   const everywhere = settings.cases.every((c) => settings.tracedCases.includes(c));
   const where = everywhere ? '' : ` (in ${settings.tracedCases.join(', ') || 'no case'} only)`;
-  return `tracing on${where}, exported over OTLP/HTTP to a discard sink on 127.0.0.1`;
+  return settings.traceExport === 'otlp'
+    ? `tracing on${where}, exported over OTLP/HTTP to a discard sink on 127.0.0.1`
+    : `tracing on${where}, every span recorded and handed to a no-op exporter in the host`;
 }
 
 const table = (header, rows) =>
@@ -235,6 +244,7 @@ export function markdown(results) {
           'Redis commands / request',
           'non-2xx',
           'errors',
+          'spans',
         ],
         Object.keys(m).map((v) => [
           v,
@@ -247,6 +257,7 @@ export function markdown(results) {
           fmt(m[v].redisCommandsPerRequest, 1),
           fmt(m[v].non2xx, 0),
           fmt(m[v].errors, 0),
+          spansText(m[v]),
         ]),
       ),
     );

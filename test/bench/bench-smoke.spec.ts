@@ -90,9 +90,11 @@ describe('bench harness (smoke)', () => {
         ]);
       }
       expect(positive(enqueue.ratios.rps) && positive(enqueue.ratios.p99)).toBe(true);
-      // The api-host ran with tracing on: its spans reached the harness's OTLP sink.
-      expect(positive(enqueue.medians.coordinator!.traceExportBytes)).toBe(true);
-      expect(enqueue.medians.raw!.traceExportBytes).toBe(0);
+      // The api-host ran with tracing on: it recorded spans and dropped them (the no-op exporter);
+      // the OTLP variant's spans reached the harness's sink.
+      expect(positive(enqueue.medians.coordinator!.spansDropped)).toBe(true);
+      expect(positive(enqueue.medians['coordinator-otlp']!.traceExportBytes)).toBe(true);
+      expect([enqueue.medians.raw!.spansDropped, enqueue.medians.raw!.traceExportBytes]).toEqual([0, 0]);
 
       const concurrencies = Object.values(tasks.byConcurrency);
       expect(concurrencies.length).toBeGreaterThan(0);

@@ -5,11 +5,16 @@
 import { register } from 'node:module';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { setActiveTelemetry } from './telemetry-state.js';
+import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 
 /** Incoming requests that would only add noise: probes and scrapes. */
 const UNTRACED_PATHS = /^\/(health\/|metrics(\/|$|\?))/;
 
-export async function startNodeSdk(serviceName: string, env: NodeJS.ProcessEnv): Promise<void> {
+export async function startNodeSdk(
+  serviceName: string,
+  env: NodeJS.ProcessEnv,
+  traceExporter?: NodeSDKConfiguration['traceExporter'],
+): Promise<void> {
   // A span per Redis command costs a quarter of the api host's CPU under load (docs/performance.md)
   // and says little the enqueue and consume spans do not: only on request.
   const redisSpans = env['COORDINATOR_TRACE_REDIS']?.trim().toLowerCase() === 'true';
@@ -30,6 +35,8 @@ export async function startNodeSdk(serviceName: string, env: NodeJS.ProcessEnv):
   const { IORedisInstrumentation } = redisSpans ? await import('@opentelemetry/instrumentation-ioredis') : {};
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] || serviceName,
+    // Given, it replaces the exporters of OTEL_TRACES_EXPORTER, behind the same batch processor.
+    ...(traceExporter ? { traceExporter } : {}),
     // Traces only, unless asked: metrics are Prometheus' job here and logs go to stdout.
     ...(env['OTEL_METRICS_EXPORTER'] ? {} : { metricReaders: [] }),
     ...(env['OTEL_LOGS_EXPORTER'] ? {} : { logRecordProcessors: [] }),

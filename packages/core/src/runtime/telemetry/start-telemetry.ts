@@ -1,5 +1,6 @@
+import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { activeTelemetry } from './telemetry-state.js';
-import { tracingEnabled } from './tracing-config.js';
+import { sdkDisabled, tracingEnabled } from './tracing-config.js';
 
 /**
  * Options of {@link startTelemetry}.
@@ -13,6 +14,14 @@ export interface StartTelemetryOptions {
   /** Used when `OTEL_SERVICE_NAME` is unset. */
   serviceName: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where spans go instead of the exporters `OTEL_TRACES_EXPORTER` names; it turns tracing on
+   * whatever that variable says (only `OTEL_SDK_DISABLED=true` still turns it off). Spans reach it
+   * through the same batch processor (`OTEL_BSP_*`) as with OTLP. For a program that starts a
+   * host itself: an in-memory exporter in a test, a vendor's exporter, or one that drops every
+   * span to measure what tracing costs without export (`make bench`).
+   */
+  traceExporter?: NodeSDKConfiguration['traceExporter'];
 }
 
 /**
@@ -35,8 +44,8 @@ export interface StartTelemetryOptions {
 export async function startTelemetry(options: StartTelemetryOptions): Promise<boolean> {
   if (activeTelemetry()) return true;
   const env = options.env ?? process.env;
-  if (!tracingEnabled(env)) return false;
+  if (options.traceExporter ? sdkDisabled(env) : !tracingEnabled(env)) return false;
   const { startNodeSdk } = await import('./node-sdk.js');
-  await startNodeSdk(options.serviceName, env);
+  await startNodeSdk(options.serviceName, env, options.traceExporter);
   return true;
 }

@@ -10,7 +10,7 @@
  * ```
  */
 export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return false;
+  if (sdkDisabled(env)) return false;
   const exporters = env['OTEL_TRACES_EXPORTER']?.trim();
   if (exporters) {
     return exporters
@@ -19,4 +19,9 @@ export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
       .some((e) => e !== '' && e !== 'none');
   }
   return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim() || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']?.trim());
+}
+
+/** `OTEL_SDK_DISABLED=true`: no tracing, whatever else is configured. */
+export function sdkDisabled(env: NodeJS.ProcessEnv): boolean {
+  return env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true';
 }
