@@ -2,6 +2,12 @@ import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { PayloadValidationError } from '../contract/errors.js';
 import type { PayloadClass } from '../contract/payload-class.js';
+import { cacheValidationMetadataLookups } from './metadata-lookup-cache.js';
+
+// Payloads are validated on every dispatch and every attempt, request bodies on every request:
+// class-validator should not look a class's rules up again each time. Installed on its global
+// storage, so Nest's ValidationPipe in the api host profits too.
+cacheValidationMetadataLookups();
 
 /**
  * Rebuilds `data` as an instance of its DTO class and validates it with the same rules
