@@ -35,7 +35,7 @@ describeExtensionConformance(payments, {
     const provider = new FakePaymentProvider();
     await provider.start();
     // An authorised payment to capture, and a captured one to refund.
-    const stripe = createStripe(provider.apiKey, provider.url, 5_000);
+    const stripe = await createStripe(provider.apiKey, provider.url, 5_000);
     const intent = (orderId: string, capture: 'manual' | 'automatic') =>
       stripe.paymentIntents.create({
         amount: 2500,

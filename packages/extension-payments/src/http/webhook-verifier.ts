@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { PaymentsSettings } from '../payments.settings.js';
+import { loadStripe } from '../provider/stripe-sdk.js';
 
 /** How far a signature's timestamp may be from now, in the past or the future. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -13,17 +14,22 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
  */
 @Injectable()
 export class WebhookVerifier {
-  // Verification is local computation; the key is never used for a request.
-  private readonly stripe = new Stripe('sk_verify_only', { telemetry: false });
+  // Verification is local computation; the key is never used for a request. The SDK is loaded
+  // with the first webhook (see loadStripe).
+  private stripe: Stripe | undefined;
 
   constructor(private readonly settings: PaymentsSettings) {}
 
-  verify(rawBody: Buffer | undefined, header: string | undefined, now = Date.now()): Stripe.Event {
+  async verify(rawBody: Buffer | undefined, header: string | undefined, now = Date.now()): Promise<Stripe.Event> {
     if (!rawBody || rawBody.length === 0) throw new BadRequestException(['webhook body is empty']);
     if (!header) throw new BadRequestException(['Stripe-Signature header is missing']);
     const timestamp = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
     if (Number.isFinite(timestamp) && timestamp - Math.floor(now / 1000) > SIGNATURE_TOLERANCE_SECONDS) {
       throw new BadRequestException(['Stripe-Signature timestamp is in the future']);
+    }
+    if (!this.stripe) {
+      const Sdk = await loadStripe();
+      this.stripe ??= new Sdk('sk_verify_only', { telemetry: false });
     }
     let event: unknown;
     try {

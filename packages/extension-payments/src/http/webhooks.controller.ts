@@ -26,7 +26,7 @@ export class WebhooksController {
     @Req() request: { rawBody?: Buffer },
     @Headers('stripe-signature') signature: string | undefined,
   ): Promise<{ received: true; taskId?: string }> {
-    const event = this.verifier.verify(request.rawBody, signature);
+    const event = await this.verifier.verify(request.rawBody, signature);
     const payload = providerEventPayload(event);
     if (!payload) return { received: true };
     const receipt = await this.dispatcher.dispatch(processEvent, payload, {

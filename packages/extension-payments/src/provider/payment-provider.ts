@@ -5,6 +5,7 @@ import { PaymentsSettings } from '../payments.settings.js';
 import { paymentProvider } from './payment-provider.downstream.js';
 import { providerFailure } from './provider-errors.js';
 import { createStripe } from './stripe-factory.js';
+import { loadStripe } from './stripe-sdk.js';
 
 /**
  * Who asks the provider: a task, whose context has `call`, or a pipeline step, which
@@ -30,14 +31,18 @@ export type ProviderCallContext = Pick<TaskContext, 'signal'> & Partial<Pick<Tas
  */
 @Injectable()
 export class PaymentProvider {
-  private readonly stripe: Stripe;
+  private client: Promise<Stripe> | undefined;
 
-  constructor(settings: PaymentsSettings) {
-    this.stripe = createStripe(
-      settings.PAYMENTS_PROVIDER_API_KEY,
-      settings.PAYMENTS_PROVIDER_URL,
-      settings.PAYMENTS_PROVIDER_TIMEOUT_MS,
+  constructor(private readonly settings: PaymentsSettings) {}
+
+  /** The client, created on the first call (see loadStripe). */
+  private stripe(): Promise<Stripe> {
+    this.client ??= createStripe(
+      this.settings.PAYMENTS_PROVIDER_API_KEY,
+      this.settings.PAYMENTS_PROVIDER_URL,
+      this.settings.PAYMENTS_PROVIDER_TIMEOUT_MS,
     );
+    return this.client;
   }
 
   /** Creates and confirms a payment intent to be captured separately. */
@@ -45,8 +50,8 @@ export class PaymentProvider {
     order: { orderId: string; amount: number; currency: string; paymentMethod: string },
     ctx: ProviderCallContext,
   ): Promise<Stripe.PaymentIntent> {
-    return this.call('create the payment intent', ctx, () =>
-      this.stripe.paymentIntents.create(
+    return this.call('create the payment intent', ctx, async () =>
+      (await this.stripe()).paymentIntents.create(
         {
           amount: order.amount,
           currency: order.currency.toLowerCase(),
@@ -63,21 +68,24 @@ export class PaymentProvider {
   }
 
   capture(intentId: string, orderId: string, ctx: ProviderCallContext): Promise<Stripe.PaymentIntent> {
-    return this.call('capture the payment', ctx, () =>
-      this.stripe.paymentIntents.capture(intentId, {}, { idempotencyKey: `payment-${orderId}-capture` }),
+    return this.call('capture the payment', ctx, async () =>
+      (await this.stripe()).paymentIntents.capture(intentId, {}, { idempotencyKey: `payment-${orderId}-capture` }),
     );
   }
 
   refund(intentId: string, orderId: string, ctx: ProviderCallContext): Promise<Stripe.Refund> {
-    return this.call('refund the payment', ctx, () =>
-      this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `payment-${orderId}-refund` }),
+    return this.call('refund the payment', ctx, async () =>
+      (await this.stripe()).refunds.create(
+        { payment_intent: intentId },
+        { idempotencyKey: `payment-${orderId}-refund` },
+      ),
     );
   }
 
   /** A payment intent with its latest charge expanded (for the refunded amount). */
   retrieveWithCharge(intentId: string, ctx: ProviderCallContext): Promise<Stripe.PaymentIntent> {
-    return this.call('read the payment intent', ctx, () =>
-      this.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] }),
+    return this.call('read the payment intent', ctx, async () =>
+      (await this.stripe()).paymentIntents.retrieve(intentId, { expand: ['latest_charge'] }),
     );
   }
 
@@ -91,10 +99,15 @@ export class PaymentProvider {
     knownId?: string,
   ): Promise<Stripe.PaymentIntent | undefined> {
     if (knownId) {
-      return this.call('read the payment intent', ctx, () => this.stripe.paymentIntents.retrieve(knownId));
+      return this.call('read the payment intent', ctx, async () =>
+        (await this.stripe()).paymentIntents.retrieve(knownId),
+      );
     }
-    const found = await this.call('find the payment intent', ctx, () =>
-      this.stripe.paymentIntents.search({ query: `metadata['orderId']:'${orderId.replace(/'/g, '')}'`, limit: 1 }),
+    const found = await this.call('find the payment intent', ctx, async () =>
+      (await this.stripe()).paymentIntents.search({
+        query: `metadata['orderId']:'${orderId.replace(/'/g, '')}'`,
+        limit: 1,
+      }),
     );
     return found.data[0];
   }
@@ -119,7 +132,8 @@ export class PaymentProvider {
       return await Promise.race([request(), aborted]);
     } catch (error) {
       if (signal.aborted) throw error;
-      throw providerFailure(operation, error);
+      // Loaded already: the request that failed went through it.
+      throw providerFailure(operation, error, await loadStripe());
     } finally {
       signal.removeEventListener('abort', onAbort!);
     }

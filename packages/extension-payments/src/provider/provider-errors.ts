@@ -1,5 +1,5 @@
 import { PermanentError, RetryableError } from '@coordinator/core';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 
 /**
  * The provider declined the payment (a card error). A business outcome, not a fault:
@@ -17,14 +17,14 @@ export class PaymentDeclinedError extends PermanentError {}
  * provider's own errors retry; a request the provider refuses as invalid (or a reused
  * idempotency key) does not.
  */
-export function providerFailure(operation: string, error: unknown): Error {
+export function providerFailure(operation: string, error: unknown, sdk: typeof Stripe): Error {
   const message = `payment provider: ${operation} failed: ${(error as Error).message}`;
-  if (error instanceof Stripe.errors.StripeCardError) return new PaymentDeclinedError(message, { cause: error });
+  if (error instanceof sdk.errors.StripeCardError) return new PaymentDeclinedError(message, { cause: error });
   if (
-    error instanceof Stripe.errors.StripeInvalidRequestError ||
-    error instanceof Stripe.errors.StripeIdempotencyError ||
-    error instanceof Stripe.errors.StripeAuthenticationError ||
-    error instanceof Stripe.errors.StripePermissionError
+    error instanceof sdk.errors.StripeInvalidRequestError ||
+    error instanceof sdk.errors.StripeIdempotencyError ||
+    error instanceof sdk.errors.StripeAuthenticationError ||
+    error instanceof sdk.errors.StripePermissionError
   ) {
     return new PermanentError(message, { cause: error });
   }

@@ -1,4 +1,5 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { loadStripe } from './stripe-sdk.js';
 
 /**
  * A Stripe client aimed at `baseUrl`. The package's own retries are off: they would
@@ -7,7 +8,8 @@ import Stripe from 'stripe';
  * `fetch`, like every other downstream call, so tracing sees them through undici's
  * diagnostics channel without patching ES modules.
  */
-export function createStripe(apiKey: string, baseUrl: string, timeoutMs: number): Stripe {
+export async function createStripe(apiKey: string, baseUrl: string, timeoutMs: number): Promise<Stripe> {
+  const Stripe = await loadStripe();
   const url = new URL(baseUrl);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
   return new Stripe(apiKey, {
