@@ -37,7 +37,10 @@ export function bullmqTelemetry(): Telemetry | undefined {
           : UNRECORDED,
     },
     contextManager: {
-      with: (ctx, fn) => manager.with(ctx, fn),
+      // BullMQ enters a context for each operation it wraps, the unrecorded ones too, whose
+      // context is the active one unchanged: entering it again is a no-op that costs an
+      // AsyncLocalStorage run per job and operation.
+      with: (ctx, fn) => (ctx === manager.active() ? fn() : manager.with(ctx, fn)),
       active: () => manager.active(),
       // Lets BullMQ run its endless loops (the stalled-job check) outside any trace.
       root: () => ROOT_CONTEXT,
