@@ -7,10 +7,9 @@ import {
   type TaskTransport,
 } from '@coordinator/core/runtime';
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, ModuleRef } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, ModuleRef } from '@nestjs/core';
 import { AdminController } from './admin/admin.controller.js';
 import { ADMIN_SOURCES, type AdminSources } from './admin/admin.tokens.js';
-import { PrincipalInterceptor } from './auth/principal.interceptor.js';
 import { VisibleStatusReader } from './auth/visible-status-reader.js';
 import { CoordinatorExceptionFilter } from './errors/coordinator-exception.filter.js';
 import { HealthModule } from './health/health.module.js';
@@ -61,7 +60,6 @@ export class ApiHostModule {
             new PipelineRunner(registry, (type) => moduleRef.get(type, { strict: false })),
         },
         { provide: APP_FILTER, useClass: CoordinatorExceptionFilter },
-        { provide: APP_INTERCEPTOR, useClass: PrincipalInterceptor },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

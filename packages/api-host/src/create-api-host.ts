@@ -7,6 +7,7 @@ import { ApiHostModule } from './api-host.module.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
 import { mountAuthentication } from './auth/mount-authentication.js';
+import { mountPrincipalScope } from './auth/principal-scope.js';
 import { AuthSettings } from './auth/auth.settings.js';
 import { RoutePolicies } from './auth/route-policies.js';
 import { HealthController } from './health/health.controller.js';
@@ -78,6 +79,8 @@ export async function createApiHost(options: CreateApiHostOptions): Promise<Nest
   );
   // Authentication first: its hooks must see every route mounted after it.
   mountAuthentication(app, policies, authenticator);
+  // Handlers run as their caller: what they dispatch is the caller's, what they read too.
+  mountPrincipalScope(app);
   // Bodies nested deeper than any DTO needs are refused before validation recurses into them.
   mountBodyDepthLimit(app);
   // Per caller, in Redis; its hook runs after authentication's, so it sees the principal.
