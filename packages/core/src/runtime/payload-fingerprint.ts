@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A hash of a payload that does not depend on property order, so the same data sent
  * with its keys in another order still counts as the same request.
  */
 export function payloadFingerprint(payload: unknown): string {
-  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+  return hash('sha256', canonicalJson(payload), 'hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 
 /*
  * A task id is `<task name>.<token>`, e.g. `orders.submit.4b1f…`. The task name in the
@@ -13,7 +13,7 @@ export function newTaskId(taskName: string): string {
 
 /** The same id for the same task and origin, so enqueueing twice stores one job. */
 export function derivedTaskId(taskName: string, ...origin: string[]): string {
-  const token = createHash('sha256').update(origin.join('\u0000')).digest('hex').slice(0, 32);
+  const token = hash('sha256', origin.join('\u0000'), 'hex').slice(0, 32);
   return `${taskName}.${token}`;
 }
 

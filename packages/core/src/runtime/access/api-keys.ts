@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** What every coordinator API key starts with, so leaked keys are easy to scan for. */
 export const API_KEY_PREFIX = 'cck_';
@@ -28,7 +28,7 @@ export interface ApiKeyEntry {
  * ```
  */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /**
