@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QueueUnavailableError } from '../contract/errors.js';
+import { addReadingBack } from './add-reading-back.js';
 import type { ExtensionRegistry } from './extension-registry.js';
 import type { JobEnvelope } from './job-envelope.js';
 import { backoffOf, QueueDispatcher, type PreparedJob, type StoredJob } from './queue-dispatcher.js';
@@ -72,8 +73,8 @@ export class BullMqDispatcher extends QueueDispatcher {
     // command before the adds is enough; waiting for its reply would cost a round trip.
     // (The writes that would reject it, out of memory under `noeviction`, reject the adds too.)
     const indexed = this.index(jobs);
-    await Promise.all([indexed, ...jobs.map((job) => this.add(job))]);
-    return Promise.all(jobs.map((job) => this.storedFingerprint(job)));
+    const [, ...stored] = await Promise.all([indexed, ...jobs.map((job) => this.add(job))]);
+    return stored;
   }
 
   /** One script call for every correlated job: a MULTI would copy BullMQ's scripts into a pipeline each time. */
@@ -85,25 +86,27 @@ export class BullMqDispatcher extends QueueDispatcher {
     await this.redis.eval(INDEX_SCRIPT, keys.length, ...keys, Date.now(), CORRELATION_RETENTION_SECONDS, ...ids);
   }
 
-  private add(job: PreparedJob) {
+  /**
+   * Adding an existing id stores nothing, so a keyed dispatch must learn what is stored: the
+   * job's data is read back in the add's round trip, and only its data field, not the whole
+   * job hash BullMQ's `getJob` parses.
+   */
+  private async add(job: PreparedJob): Promise<StoredJob> {
     const definition = job.task.definition;
-    return this.queueOf(job.queue).add(definition.name, job.envelope, {
+    const queue = this.queueOf(job.queue);
+    const options = {
       jobId: job.taskId,
       attempts: definition.retry.attempts,
       backoff: backoffOf(definition),
       delay: job.delayMs,
       removeOnComplete: { age: definition.retention.completedSeconds },
       removeOnFail: { age: definition.retention.failedSeconds },
-    });
-  }
-
-  /**
-   * Adding an existing id stores nothing; a keyed dispatch must then learn what is stored.
-   * Only the job's data field is read, not the whole job hash BullMQ's `getJob` parses.
-   */
-  private async storedFingerprint(job: PreparedJob): Promise<StoredJob> {
-    if (job.envelope.meta.fingerprint === undefined) return { taskId: job.taskId, fingerprint: undefined };
-    const data = await this.redis.hget(this.queueOf(job.queue).toKey(job.taskId), 'data');
+    };
+    if (job.envelope.meta.fingerprint === undefined) {
+      await queue.add(definition.name, job.envelope, options);
+      return { taskId: job.taskId, fingerprint: undefined };
+    }
+    const data = await addReadingBack(queue, definition.name, job.envelope, options);
     const stored = data === null ? undefined : (JSON.parse(data) as Partial<JobEnvelope>);
     return { taskId: job.taskId, fingerprint: stored?.meta?.fingerprint };
   }
