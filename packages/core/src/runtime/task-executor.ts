@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { context, propagation, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { types } from 'node:util';
 import type { DownstreamDefinition } from '../contract/define-downstream.js';
 import { PermanentError, TaskTimeoutError } from '../contract/errors.js';
@@ -75,9 +75,10 @@ export class TaskExecutor {
   }
 
   /**
-   * Runs the attempt inside its own span, `task <name>`: a child of the consumer span of
-   * the queue's telemetry when there is one, else of the trace context stored in the job
-   * by whoever enqueued it. Logs and signals emitted by the handler carry that context.
+   * Runs the attempt inside its own consumer span, `task <name>`: a child of the producer
+   * span the queue's telemetry restores from the job when there is one, else of the trace
+   * context stored in the job by whoever enqueued it. Logs and signals emitted by the
+   * handler carry that context.
    */
   execute(run: JobRun): Promise<JobOutcome> {
     const extension = this.registry.findTask(run.name)?.extension.name ?? metaOf(run)?.extension;
@@ -88,17 +89,22 @@ export class TaskExecutor {
       'coordinator.task.max_attempts': run.maxAttempts,
       ...(extension ? { 'coordinator.extension': extension } : {}),
     };
-    return tracer.startActiveSpan(`task ${run.name}`, { attributes }, parentContext(run), async (span) => {
-      try {
-        return await this.observe(run, extension);
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    return tracer.startActiveSpan(
+      `task ${run.name}`,
+      { kind: SpanKind.CONSUMER, attributes },
+      parentContext(run),
+      async (span) => {
+        try {
+          return await this.observe(run, extension);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 
   private async observe(run: JobRun, extension: string | undefined): Promise<JobOutcome> {

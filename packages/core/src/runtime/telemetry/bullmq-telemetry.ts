@@ -3,7 +3,10 @@ import { SpanKind, type Span, type Telemetry } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 import { activeTelemetry } from './telemetry-state.js';
 
-/** A span that is not recorded and leaves the context alone, so nothing nests under it. */
+/**
+ * A span that is not recorded and leaves the context it is given alone: nothing nests under
+ * it, and a job's attempt runs in the producer's context BullMQ restores from the job.
+ */
 const UNRECORDED: Span = {
   setSpanOnContext: (ctx: unknown) => ctx,
   setAttribute: () => undefined,
@@ -16,9 +19,11 @@ const UNRECORDED: Span = {
 /**
  * BullMQ's `telemetry` option (through bullmq-otel) while tracing is on, `undefined`
  * otherwise, so a host without tracing pays nothing. Queues record a producer span per
- * job added and carry its context in the job; workers record a consumer span per attempt,
- * a child of that producer span. BullMQ's internal operations (fetching, locks, stalled
- * checks, closing) are left out: they would start a trace every few seconds per queue.
+ * job added and carry its context in the job. A worker's attempt runs in that context and
+ * records one span, the task executor's `task <name>` (a consumer span); BullMQ's own
+ * `process <queue>` span around it would double the cost of tracing a job for little more
+ * than the job's completion write. BullMQ's internal operations (fetching, locks, stalled
+ * checks, closing) are left out too: they would start a trace every few seconds per queue.
  *
  * @example
  * ```ts
@@ -32,9 +37,7 @@ export function bullmqTelemetry(): Telemetry | undefined {
   return {
     tracer: {
       startSpan: (name, options, ctx) =>
-        options?.kind === SpanKind.PRODUCER || options?.kind === SpanKind.CONSUMER
-          ? otel.tracer.startSpan(name, options, ctx)
-          : UNRECORDED,
+        options?.kind === SpanKind.PRODUCER ? otel.tracer.startSpan(name, options, ctx) : UNRECORDED,
     },
     contextManager: {
       // BullMQ enters a context for each operation it wraps, the unrecorded ones too, whose

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConsoleLogger, Injectable, Logger } from '@nestjs/common';
-import { context, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { node, tracing } from '@opentelemetry/sdk-node';
 import { IsString } from 'class-validator';
 import { defineExtension } from '../../contract/define-extension.js';
@@ -102,6 +102,7 @@ describe('task spans', () => {
       'coordinator.task.attempt': 1,
       'coordinator.extension': 'shop',
     });
+    expect(submitSpan.kind).toBe(SpanKind.CONSUMER);
     expect(submitSpan.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     expect(chargeSpans.map((s) => s.attributes['coordinator.task.attempt'])).toEqual([1, 2]);
     expect(chargeSpans[0]!.status.code).toBe(2); // ERROR: the first attempt failed
