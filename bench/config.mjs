@@ -16,9 +16,15 @@
 //                         <dir>/raw-worker, to compare); summarise the profiles with bench/profile-summary.mjs.
 //                         Profiling slows the hosts: such a run's figures are marked `profiled` and are not a
 //                         measurement.
+//   BENCH_COMPARE=/tmp/before   another checkout of the coordinator, installed and built (say, a git worktree of
+//                         the commit before a change): the enqueue and tasks cases add a variant `compared`,
+//                         its hosts run as `coordinator` does, alternating with the others in the same run, so
+//                         a change is measured against the code before it on the same machine at the same time.
 //   BENCH_HOST_ENV='{"OTEL_BSP_SCHEDULE_DELAY":"500"}'   extra environment of the coordinator hosts (JSON), to
 //                         try a setting; the run's results record it. The hosts' variables are otherwise
 //                         not passed through from the caller's environment.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import process from 'node:process';
 
 export const CASES = ['enqueue', 'tasks', 'e2e', 'isolation', 'footprint'];
@@ -74,6 +80,7 @@ export function loadConfig(env = process.env) {
     base.e2e.durationSeconds = seconds;
   }
   if (jobs) base.tasks.jobs = Math.round(jobs);
+  if (env.BENCH_COMPARE) base.enqueue.variants.splice(base.enqueue.variants.indexOf('raw'), 0, 'compared');
   const cases = env.BENCH_CASES ? env.BENCH_CASES.split(',').map((c) => c.trim()) : CASES;
   const unknown = cases.filter((c) => !CASES.includes(c));
   if (unknown.length) throw new Error(`BENCH_CASES names unknown cases: ${unknown.join(', ')} (known: ${CASES})`);
@@ -92,7 +99,24 @@ export function loadConfig(env = process.env) {
     outDir: env.BENCH_OUT || undefined,
     profileDir: env.BENCH_PROFILE_DIR || undefined,
     hostEnv: hostEnv(env.BENCH_HOST_ENV),
+    compareRoot: compareRoot(env.BENCH_COMPARE),
   };
+}
+
+function compareRoot(dir) {
+  if (!dir) return undefined;
+  const root = path.resolve(dir);
+  for (const bin of [
+    'packages/api-host/dist/bin/coordinator-api.js',
+    'packages/worker-host/dist/bin/coordinator-worker.js',
+  ]) {
+    if (!existsSync(path.join(root, bin))) {
+      throw new Error(
+        `BENCH_COMPARE: ${root} has no ${bin}; install and build that checkout first (pnpm install && pnpm build)`,
+      );
+    }
+  }
+  return root;
 }
 
 function hostEnv(json) {

@@ -99,6 +99,7 @@ try {
       footprint: config.footprint,
       profiled: Boolean(config.profileDir),
       hostEnv: config.hostEnv,
+      compareRoot: config.compareRoot,
     },
     targets: checkTargets(cases),
     cases,

@@ -78,6 +78,7 @@ export async function enqueueCase(ctx) {
     coordinator: () => startCoordinatorApi(ctx, { profile: true }),
     'coordinator-untraced': () => startCoordinatorApi(ctx, { tracing: false }),
     'coordinator-otlp': () => startCoordinatorApi(ctx, { tracing: 'otlp' }),
+    compared: () => startCoordinatorApi(ctx, { compared: true }),
     raw: () => startRawApi(ctx),
   };
   const { runs, medians } = await alternate({

@@ -18,10 +18,16 @@ async function measure(ctx, variant, concurrency, jobs) {
   const prefillMs = Date.now() - prefillStarted;
   let host;
   try {
+    const profile = concurrency > 1 && variant !== 'compared';
     host =
-      variant === 'coordinator'
-        ? await startCoordinatorWorker(ctx, { extensions: BENCH_EXTENSION, concurrency, profile: concurrency > 1 })
-        : await startRawWorker(ctx, { concurrency, profile: concurrency > 1 });
+      variant === 'raw'
+        ? await startRawWorker(ctx, { concurrency, profile })
+        : await startCoordinatorWorker(ctx, {
+            extensions: BENCH_EXTENSION,
+            concurrency,
+            profile,
+            compared: variant === 'compared',
+          });
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const rss = sampleRss(host.proc.pid);
     let memory;
@@ -72,7 +78,7 @@ export async function tasksCase(ctx) {
   for (const concurrency of tasks.concurrencies) {
     const { runs, medians } = await alternate({
       rounds,
-      variants: ['coordinator', 'raw'],
+      variants: ctx.config.compareRoot ? ['coordinator', 'compared', 'raw'] : ['coordinator', 'raw'],
       fields: ['jobsPerSecond', 'rssPeakMb', 'readyMs', 'redisCommandsPerJob'],
       measure: (variant, round) => {
         ctx.say(`tasks ×${concurrency} round ${round}/${rounds}: ${variant}`);
@@ -82,7 +88,12 @@ export async function tasksCase(ctx) {
     byConcurrency[concurrency] = {
       runs,
       medians,
-      ratios: { jobsPerSecond: ratio(medians.coordinator.jobsPerSecond, medians.raw.jobsPerSecond) },
+      ratios: {
+        jobsPerSecond: ratio(medians.coordinator.jobsPerSecond, medians.raw.jobsPerSecond),
+        ...(medians.compared
+          ? { comparedJobsPerSecond: ratio(medians.compared.jobsPerSecond, medians.raw.jobsPerSecond) }
+          : {}),
+      },
     };
   }
   return {

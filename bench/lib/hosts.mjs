@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { startProcess, waitForReady } from './processes.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const API_BIN = path.join(ROOT, 'packages/api-host/dist/bin/coordinator-api.js');
-const WORKER_BIN = path.join(ROOT, 'packages/worker-host/dist/bin/coordinator-worker.js');
-const DISCARD_TRACES = path.join(ROOT, 'bench/lib/discard-traces.mjs');
+const API_BIN = 'packages/api-host/dist/bin/coordinator-api.js';
+const WORKER_BIN = 'packages/worker-host/dist/bin/coordinator-worker.js';
+const DISCARD_TRACES = 'bench/lib/discard-traces.mjs';
 const RAW_API = path.join(ROOT, 'bench/baselines/raw-api.mjs');
 const RAW_WORKER = path.join(ROOT, 'bench/baselines/raw-worker.mjs');
 
@@ -17,6 +17,25 @@ const RAW_WORKER = path.join(ROOT, 'bench/baselines/raw-worker.mjs');
 export const PRODUCTION_EXTENSIONS = '@coordinator/extension-orders,@coordinator/extension-payments';
 /** The no-op task and its endpoint (bench/extension), by path. */
 export const BENCH_EXTENSION = path.join(ROOT, 'bench/extension/bench-extension.mjs');
+
+/**
+ * The checkout a coordinator host runs from: this one, or with `compared` the one BENCH_COMPARE
+ * names (its own build, extensions and bench extension), to measure a change against the code
+ * before it in one run.
+ */
+function checkoutOf(ctx, compared) {
+  if (!compared) return ROOT;
+  if (!ctx.config.compareRoot) throw new Error('a compared variant needs BENCH_COMPARE');
+  return ctx.config.compareRoot;
+}
+
+/** `extensions` as the checkout at `root` names them: the bench extension is a path inside it. */
+function extensionsIn(root, extensions) {
+  return extensions
+    .split(',')
+    .map((e) => (e === BENCH_EXTENSION ? path.join(root, path.relative(ROOT, e)) : e))
+    .join(',');
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -73,21 +92,22 @@ export function productionEnv(ctx, extensions, extra = {}, { tracing } = {}) {
 }
 
 /** The script and extra environment that start a coordinator bin, through discard-traces.mjs when it traces that way. */
-function coordinatorEntry(ctx, tracing, bin, serviceName) {
+function coordinatorEntry(ctx, tracing, root, bin, serviceName) {
+  bin = path.join(root, bin);
   if (tracingMode(ctx, tracing) !== 'discard') return { script: bin, env: {} };
   return {
-    script: DISCARD_TRACES,
+    script: path.join(root, DISCARD_TRACES),
     env: { BENCH_HOST_BIN: bin, BENCH_SERVICE_NAME: serviceName, BENCH_SPAN_COUNT_FILE: ctx.spanCountFile },
   };
 }
 
-async function startServer(ctx, { label, script, env, portVar, readyTimeoutMs = 30_000, nodeArgs = [] }) {
+async function startServer(ctx, { label, script, env, portVar, readyTimeoutMs = 30_000, nodeArgs = [], cwd = ROOT }) {
   const port = await freePort();
   const proc = startProcess({
     label,
     args: [...nodeArgs, script],
     env: { ...env, [portVar]: String(port), HOST: '127.0.0.1', NODE_OPTIONS: '' },
-    cwd: ROOT,
+    cwd,
     logDir: ctx.logDir,
   });
   const url = `http://127.0.0.1:${port}`;
@@ -106,32 +126,38 @@ function profileArgs(ctx, profile, host) {
   return profile && ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.profileDir, host)}`] : [];
 }
 
+/** `compared`: the api host of the BENCH_COMPARE checkout instead of this one. */
 export function startCoordinatorApi(
   ctx,
-  { extensions = PRODUCTION_EXTENSIONS, env = {}, profile = false, tracing } = {},
+  { extensions = PRODUCTION_EXTENSIONS, env = {}, profile = false, tracing, compared = false } = {},
 ) {
-  const entry = coordinatorEntry(ctx, tracing, API_BIN, 'coordinator-api');
+  const root = checkoutOf(ctx, compared);
+  const entry = coordinatorEntry(ctx, tracing, root, API_BIN, 'coordinator-api');
   return startServer(ctx, {
-    label: 'coordinator-api',
+    label: compared ? 'compared-api' : 'coordinator-api',
     script: entry.script,
-    env: { ...productionEnv(ctx, extensions, env, { tracing }), ...entry.env },
+    env: { ...productionEnv(ctx, extensionsIn(root, extensions), env, { tracing }), ...entry.env },
     portVar: 'PORT',
     nodeArgs: profileArgs(ctx, profile, 'api'),
+    cwd: root,
   });
 }
 
+/** `compared`: the worker host of the BENCH_COMPARE checkout instead of this one. */
 export function startCoordinatorWorker(
   ctx,
-  { extensions = PRODUCTION_EXTENSIONS, concurrency, env = {}, tracing, profile = false } = {},
+  { extensions = PRODUCTION_EXTENSIONS, concurrency, env = {}, tracing, profile = false, compared = false } = {},
 ) {
-  const entry = coordinatorEntry(ctx, tracing, WORKER_BIN, 'coordinator-worker');
+  const root = checkoutOf(ctx, compared);
+  const entry = coordinatorEntry(ctx, tracing, root, WORKER_BIN, 'coordinator-worker');
   return startServer(ctx, {
-    label: 'coordinator-worker',
+    label: compared ? 'compared-worker' : 'coordinator-worker',
     script: entry.script,
+    cwd: root,
     env: {
       ...productionEnv(
         ctx,
-        extensions,
+        extensionsIn(root, extensions),
         { ...(concurrency ? { COORDINATOR_CONCURRENCY: String(concurrency) } : {}), ...env },
         { tracing },
       ),

@@ -196,6 +196,9 @@ export function markdown(results) {
       `RATE_LIMIT_MAX and QUEUE_MAX_WAITING at 10⁹ (on, never reached).` +
       (Object.keys(settings.hostEnv ?? {}).length
         ? ` Extra host environment (BENCH_HOST_ENV): ${JSON.stringify(settings.hostEnv)}.`
+        : '') +
+      (settings.compareRoot
+        ? ` Variant \`compared\`: the same hosts built from ${settings.compareRoot} (BENCH_COMPARE).`
         : ''),
   );
   lines.push('');
@@ -268,6 +271,7 @@ export function markdown(results) {
     }
   }
   if (cases.tasks) {
+    const compared = Object.values(cases.tasks.byConcurrency).some((r) => r.medians.compared);
     lines.push('', `### 2. Task throughput`, '', `${cases.tasks.description}; ${cases.tasks.jobs} jobs per run.`, '');
     lines.push(
       table(
@@ -276,6 +280,7 @@ export function markdown(results) {
           'coordinator jobs/s',
           'raw jobs/s',
           'ratio',
+          ...(compared ? ['compared jobs/s', 'compared ratio'] : []),
           'coordinator RSS peak MB',
           'raw RSS peak MB',
           'Redis commands / job (coordinator, raw)',
@@ -287,6 +292,7 @@ export function markdown(results) {
             fmt(r.medians.coordinator.jobsPerSecond, 0),
             fmt(r.medians.raw.jobsPerSecond, 0),
             fmtRatio(r.ratios.jobsPerSecond),
+            ...(compared ? [fmt(r.medians.compared?.jobsPerSecond, 0), fmtRatio(r.ratios.comparedJobsPerSecond)] : []),
             fmt(r.medians.coordinator.rssPeakMb, 0),
             fmt(r.medians.raw.rssPeakMb, 0),
             `${fmt(r.medians.coordinator.redisCommandsPerJob, 1)}, ${fmt(r.medians.raw.redisCommandsPerJob, 1)}`,
