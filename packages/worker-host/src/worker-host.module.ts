@@ -92,7 +92,8 @@ export class WorkerHostModule {
         BullModule.forRoot({
           connection: workerRedisOptions(consumers.redisUrl),
           prefix: consumers.prefix,
-          // A consumer span per attempt, child of the producer span the job carries (tracing on only).
+          // Each attempt runs in the producer span's context the job carries, where the task span
+          // starts (tracing on only).
           telemetry: bullmqTelemetry(),
         }),
         // With no queues this creates no Queue (the transport produces), but it brings

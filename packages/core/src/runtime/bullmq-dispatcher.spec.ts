@@ -59,6 +59,29 @@ describe('BullMqDispatcher against Redis', () => {
     expect(refused[0]!.reason).toMatchObject({ name: 'IdempotencyConflictError' });
   });
 
+  it('writes the commands of stores started together in one system call, and leaves the socket uncorked', async () => {
+    const socket = transport.redis.stream;
+    const writes: number[] = [];
+    const writev = socket._writev!.bind(socket);
+    socket._writev = (chunks, callback) => {
+      writes.push(chunks.length);
+      writev(chunks, callback);
+    };
+    try {
+      const receipts = await Promise.all(
+        ['a', 'b', 'c'].map((id) =>
+          transport.dispatcher.dispatch(shopCharge, { id }, { idempotencyKey: `batch-${id}`, correlationId: 'batch' }),
+        ),
+      );
+      expect(new Set(receipts.map((r) => r.taskId)).size).toBe(3);
+    } finally {
+      delete (socket as { _writev?: unknown })._writev;
+    }
+    // Three stores of three commands each (index, add, read-back): one write of nine.
+    expect(writes).toEqual([9]);
+    expect(socket.writableCorked).toBe(0);
+  });
+
   it('answers concurrent dispatches with one key and one payload with one task', async () => {
     const receipts = await Promise.all(
       [1, 2, 3].map(() => transport.dispatcher.dispatch(shopCharge, { id: 'same' }, { idempotencyKey: 'race-2' })),

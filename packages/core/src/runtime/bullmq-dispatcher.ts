@@ -72,8 +72,8 @@ export class BullMqDispatcher extends QueueDispatcher {
     // connection and Redis runs one connection's commands in order, so writing the index
     // command before the adds is enough; waiting for its reply would cost a round trip.
     // (The writes that would reject it, out of memory under `noeviction`, reject the adds too.)
-    const indexed = this.index(jobs);
-    const [, ...stored] = await Promise.all([indexed, ...jobs.map((job) => this.add(job))]);
+    // The transport gathers these writes into one system call (coalesceWrites).
+    const [, ...stored] = await Promise.all([this.index(jobs), ...jobs.map((job) => this.add(job))]);
     return stored;
   }
 

@@ -2,6 +2,7 @@ import { Queue, type Telemetry } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BullMqDispatcher, type BullMqDispatcherOptions } from './bullmq-dispatcher.js';
 import { BullMqStatusReader } from './bullmq-status-reader.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import type { ExtensionRegistry } from './extension-registry.js';
 import { DEFAULT_QUEUE_PREFIX, producerRedisOptions } from './redis-options.js';
 import { bullmqTelemetry } from './telemetry/bullmq-telemetry.js';
@@ -35,6 +36,8 @@ export class BullMqTransport implements TaskTransport {
     this.connection = new Redis(producerRedisOptions(options.redisUrl));
     // ioredis reports every failed reconnect; readiness and 503s already say Redis is down.
     this.connection.on('error', () => undefined);
+    // A keyed dispatch writes three commands (index, add, read-back): one system call.
+    coalesceWrites(this.connection);
     const queueOf = (name: string) => this.queue(name);
     const connected = new Promise<void>((resolve) => this.connection.once('ready', () => resolve()));
     this.dispatcher = new BullMqDispatcher(registry, queueOf, this.connection, this.prefix, options.observers, {

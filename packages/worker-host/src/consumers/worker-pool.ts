@@ -1,4 +1,5 @@
 import type { WorkerHost } from '@nestjs/bullmq';
+import { coalesceWrites, type CoalescableClient } from '@coordinator/core/runtime';
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   ConnectionWatchdog,
@@ -65,6 +66,14 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
 
   onApplicationBootstrap(): void {
     if (this.processors.length > 0) this.watchdog.start();
+    // Completing a job and fetching the next are several commands per job on a worker's
+    // command connection; jobs that finish in the same turn share one socket write.
+    for (const { worker } of this.processors) {
+      void (worker.backend as unknown as { client: Promise<CoalescableClient> }).client.then(
+        coalesceWrites,
+        () => undefined, // Not connected yet: the worker reports it, and writes go out one by one.
+      );
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
