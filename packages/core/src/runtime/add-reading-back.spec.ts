@@ -35,6 +35,24 @@ describe('addReadingBack against Redis', () => {
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 2 });
   });
 
+  it('rejects when Redis refuses the add, and leaves no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const closing = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const refusing = new Queue('read-back', { connection: closing, prefix });
+    try {
+      await refusing.waitUntilReady();
+      closing.disconnect(); // Every command is now refused at once.
+      await expect(addReadingBack(refusing, 'submit', { n: 3 }, { jobId: 'refused-1' })).rejects.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await refusing.close();
+    }
+  });
+
   it("applies the queue's default job options, as queue.add does", async () => {
     const withDefaults = new Queue('read-back', {
       connection,

@@ -22,9 +22,9 @@ export async function addReadingBack(
       propagation !== undefined && !options.telemetry?.omitContext ? { metadata: propagation } : options.telemetry;
     const client = await queue.getBackend().client;
     const job = new Job(queue, name, data, { ...queue.jobsOpts, ...options, telemetry }, options.jobId);
-    const added = job.addJob(client);
-    const stored = client.hget(queue.toKey(options.jobId), 'data');
-    await added;
+    // Both awaited together: when Redis refuses the add it refuses the read too, and that
+    // rejection must be handled as well.
+    const [, stored] = await Promise.all([job.addJob(client), client.hget(queue.toKey(options.jobId), 'data')]);
     span?.setAttributes({ [TelemetryAttributes.JobName]: name, [TelemetryAttributes.JobId]: options.jobId });
     queue.emit('waiting', job);
     return stored;
