@@ -1,4 +1,4 @@
-import { BullMqTransport, loadSettings, type TaskTransport } from '@coordinator/core/runtime';
+import { BullMqTransport, coalesceWrites, loadSettings, type TaskTransport } from '@coordinator/core/runtime';
 import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -63,6 +63,8 @@ function sharedStore(fastify: FastifyInstance, transport: BullMqTransport) {
   // connection (so the first requests after startup are counted too), but never longer than that.
   const redis = transport.redis.duplicate({ commandTimeout: REDIS_COMMAND_TIMEOUT_MS, enableOfflineQueue: true });
   redis.on('error', () => undefined);
+  // Requests that arrive together send their counts in one socket write.
+  coalesceWrites(redis);
   fastify.addHook('onClose', async () => redis.disconnect());
   return { redis, nameSpace: `${transport.prefix}:rate-limit:` };
 }

@@ -3,6 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { prettyLine } from './pretty-line.js';
 import { redactFields, scrubSecrets, secretValues } from './redaction.js';
+import { turnBatched } from './turn-batched-destination.js';
 
 /** `LOG_LEVEL` values: pino's levels, quietest last. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -27,7 +28,10 @@ export interface HostLoggerOptions {
   format?: LogFormat;
   /** Whose secret values are scrubbed from every line (default `process.env`). */
   env?: NodeJS.ProcessEnv;
-  /** Where lines go (default: stdout, synchronously, so nothing is lost on exit). */
+  /**
+   * Where lines go. Default: stdout, written synchronously at the end of each turn of the
+   * event loop with everything logged in it, and at exit ({@link turnBatched}).
+   */
   destination?: DestinationStream;
 }
 
@@ -45,7 +49,7 @@ export interface HostLoggerOptions {
  */
 export function createHostLogger(options: HostLoggerOptions): Logger {
   const secrets = secretValues(options.env ?? process.env);
-  const target = options.destination ?? pino.destination({ dest: 1, sync: true });
+  const target = options.destination ?? turnBatched(pino.destination({ dest: 1, sync: true }));
   const pretty = options.format === 'pretty';
   const destination: DestinationStream = {
     write: (line: string) => {
