@@ -26,6 +26,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
+import { API_BIN, WORKER_BIN } from './lib/hosts.mjs';
 
 export const CASES = ['enqueue', 'tasks', 'e2e', 'isolation', 'footprint'];
 
@@ -106,10 +107,7 @@ export function loadConfig(env = process.env) {
 function compareRoot(dir) {
   if (!dir) return undefined;
   const root = path.resolve(dir);
-  for (const bin of [
-    'packages/api-host/dist/bin/coordinator-api.js',
-    'packages/worker-host/dist/bin/coordinator-worker.js',
-  ]) {
+  for (const bin of [API_BIN, WORKER_BIN]) {
     if (!existsSync(path.join(root, bin))) {
       throw new Error(
         `BENCH_COMPARE: ${root} has no ${bin}; install and build that checkout first (pnpm install && pnpm build)`,

@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { startProcess, waitForReady } from './processes.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const API_BIN = 'packages/api-host/dist/bin/coordinator-api.js';
-const WORKER_BIN = 'packages/worker-host/dist/bin/coordinator-worker.js';
+/** The hosts' built bins, relative to a checkout (this one or BENCH_COMPARE's). */
+export const API_BIN = 'packages/api-host/dist/bin/coordinator-api.js';
+export const WORKER_BIN = 'packages/worker-host/dist/bin/coordinator-worker.js';
 const DISCARD_TRACES = 'bench/lib/discard-traces.mjs';
 const RAW_API = path.join(ROOT, 'bench/baselines/raw-api.mjs');
 const RAW_WORKER = path.join(ROOT, 'bench/baselines/raw-worker.mjs');
