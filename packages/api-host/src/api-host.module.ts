@@ -6,7 +6,7 @@ import {
   type ExtensionRegistry,
   type TaskTransport,
 } from '@coordinator/core/runtime';
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, ModuleRef } from '@nestjs/core';
 import { AdminController } from './admin/admin.controller.js';
 import { ADMIN_SOURCES, type AdminSources } from './admin/admin.tokens.js';
@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module.js';
 import { apiDispatcher } from './limits/api-dispatcher.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { TRANSPORT } from './transport.token.js';
+import { PlannedValidationPipe } from './validation/planned-validation.pipe.js';
 
 /** What the API host module is built from. */
 export interface ApiHostModuleOptions {
@@ -62,7 +63,7 @@ export class ApiHostModule {
         { provide: APP_FILTER, useClass: CoordinatorExceptionFilter },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+          useValue: new PlannedValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
         },
       ],
       exports: [TaskDispatcher, TaskStatusReader, PipelineRunner],

@@ -15,8 +15,8 @@ type CachedStorage = MetadataStorage & { [INSTALLED]?: true };
  * them by property: per request, work that grows with the number of DTOs every loaded extension
  * declares (typestack/class-validator#2686). The answer cannot change once the class is
  * defined, as its decorators and its ancestors' ran before it could be validated, so it is
- * kept per class and per options (groups, `always`, `strictGroups`). Rules registered later
- * (a decorator applied at run time) empty the cache. The cached lists are frozen, so a caller
+ * kept per class and per options (groups, `always`, `strictGroups`). Rules or constraints
+ * registered later (a decorator applied at run time) empty the cache. The cached lists are frozen, so a caller
  * that tried to change one would fail instead of changing every later validation.
  *
  * Installed once per process on class-validator's global storage, which Nest's ValidationPipe
@@ -34,6 +34,7 @@ export function cacheValidationMetadataLookups(storage: MetadataStorage = getMet
   const lookUp = storage.getTargetValidationMetadatas.bind(storage);
   const groupByProperty = storage.groupByPropertyName.bind(storage);
   const add = storage.addValidationMetadata.bind(storage);
+  const addConstraint = storage.addConstraintMetadata.bind(storage);
   let byClass = new WeakMap<object, Map<string, ValidationMetadata[]>>();
   let grouped = new WeakMap<ValidationMetadata[], Grouped>();
 
@@ -66,6 +67,13 @@ export function cacheValidationMetadataLookups(storage: MetadataStorage = getMet
     byClass = new WeakMap();
     grouped = new WeakMap();
     add(metadata);
+  };
+  // The rule plans (rule-plans.ts) are keyed by these lists and hold the constraints found for
+  // them: a constraint registered later needs new lists too.
+  storage.addConstraintMetadata = (metadata) => {
+    byClass = new WeakMap();
+    grouped = new WeakMap();
+    addConstraint(metadata);
   };
   target[INSTALLED] = true;
 }

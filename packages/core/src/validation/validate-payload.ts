@@ -1,13 +1,10 @@
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { PayloadValidationError } from '../contract/errors.js';
 import type { PayloadClass } from '../contract/payload-class.js';
-import { cacheValidationMetadataLookups } from './metadata-lookup-cache.js';
+import { acceptsWithoutErrors } from './rule-plans.js';
 
-// Payloads are validated on every dispatch and every attempt, request bodies on every request:
-// class-validator should not look a class's rules up again each time. Installed on its global
-// storage, so Nest's ValidationPipe in the api host profits too.
-cacheValidationMetadataLookups();
+const OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
 
 /**
  * Rebuilds `data` as an instance of its DTO class and validates it with the same rules
@@ -28,11 +25,10 @@ export async function validatePayload<P extends object>(
     throw new PayloadValidationError(target, ['payload must be an object']);
   }
   const instance = plainToInstance(cls, data);
-  const errors = await validate(instance, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-  });
+  // Payloads are validated on every dispatch and every attempt: the class's rule plan settles
+  // a valid one, and class-validator runs only to say what is wrong with the rest.
+  if (acceptsWithoutErrors(instance, OPTIONS)) return instance;
+  const errors = await validate(instance, OPTIONS);
   if (errors.length > 0) throw new PayloadValidationError(target, flattenErrors(errors));
   return instance;
 }
