@@ -1,11 +1,14 @@
 /*
  * The OpenTelemetry SDK proper. Loaded (by start-telemetry.ts) only when tracing is on,
- * so a host without OTEL_* variables never loads any of it.
+ * so a host without OTEL_* variables never loads any of it. Traces-only configurations start
+ * without NodeSDK (traces-only-sdk.ts); the rest with it.
  */
 import { register } from 'node:module';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { setActiveTelemetry } from './telemetry-state.js';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { setActiveTelemetry } from './telemetry-state.js';
+import { startTracesOnly, tracesOnlySupports } from './traces-only-sdk.js';
 
 /** Incoming requests that would only add noise: probes and scrapes. */
 const UNTRACED_PATHS = /^\/(health\/|metrics(\/|$|\?))/;
@@ -27,38 +30,52 @@ export async function startNodeSdk(
   const hook = redisSpans ? createAddHookMessageChannel() : undefined;
   if (hook) register('import-in-the-middle/hook.mjs', import.meta.url, hook.registerOptions);
 
-  const [{ NodeSDK }, { HttpInstrumentation }, { UndiciInstrumentation }] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
+  const [{ HttpInstrumentation }, { UndiciInstrumentation }] = await Promise.all([
     import('@opentelemetry/instrumentation-http'),
     import('@opentelemetry/instrumentation-undici'),
   ]);
   const { IORedisInstrumentation } = redisSpans ? await import('@opentelemetry/instrumentation-ioredis') : {};
+  const instrumentations = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+      // A call made outside any trace (a poller, a probe) is not worth a trace of its own.
+      requireParentforOutgoingSpans: true,
+    }),
+    new UndiciInstrumentation({ requireParentforSpans: true }),
+    ...(IORedisInstrumentation
+      ? [
+          new IORedisInstrumentation({
+            requireParentSpan: true,
+            // The command name only: BullMQ's scripts carry job payloads in their arguments.
+            dbStatementSerializer: (command) => command,
+          }),
+        ]
+      : []),
+  ];
+  const name = env['OTEL_SERVICE_NAME'] || serviceName;
+  const shutdown = tracesOnlySupports(env, traceExporter !== undefined)
+    ? await startTracesOnly(name, instrumentations, traceExporter)
+    : await startFullSdk(name, env, instrumentations, traceExporter);
+  await hook?.waitForAllMessagesAcknowledged();
+  setActiveTelemetry({ serviceName, shutdown });
+}
+
+async function startFullSdk(
+  serviceName: string,
+  env: NodeJS.ProcessEnv,
+  instrumentations: Instrumentation[],
+  traceExporter?: NodeSDKConfiguration['traceExporter'],
+): Promise<() => Promise<void>> {
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
   const sdk = new NodeSDK({
-    serviceName: env['OTEL_SERVICE_NAME'] || serviceName,
+    serviceName,
     // Given, it replaces the exporters of OTEL_TRACES_EXPORTER, behind the same batch processor.
     ...(traceExporter ? { traceExporter } : {}),
     // Traces only, unless asked: metrics are Prometheus' job here and logs go to stdout.
     ...(env['OTEL_METRICS_EXPORTER'] ? {} : { metricReaders: [] }),
     ...(env['OTEL_LOGS_EXPORTER'] ? {} : { logRecordProcessors: [] }),
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
-        // A call made outside any trace (a poller, a probe) is not worth a trace of its own.
-        requireParentforOutgoingSpans: true,
-      }),
-      new UndiciInstrumentation({ requireParentforSpans: true }),
-      ...(IORedisInstrumentation
-        ? [
-            new IORedisInstrumentation({
-              requireParentSpan: true,
-              // The command name only: BullMQ's scripts carry job payloads in their arguments.
-              dbStatementSerializer: (command) => command,
-            }),
-          ]
-        : []),
-    ],
+    instrumentations,
   });
   sdk.start();
-  await hook?.waitForAllMessagesAcknowledged();
-  setActiveTelemetry({ serviceName, shutdown: () => sdk.shutdown() });
+  return () => sdk.shutdown();
 }
