@@ -1,4 +1,5 @@
 import { loadSettings, type ExtensionRegistry, type TaskTransport } from '@coordinator/core/runtime';
+import { activeTelemetry } from '@coordinator/core/runtime/telemetry';
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -19,6 +20,7 @@ import type { ApiMetrics } from './metrics/api-metrics.js';
 import { mountMetrics } from './metrics/mount-metrics.js';
 import { mountQueueDashboard } from './dashboard/queue-dashboard.js';
 import { mountOpenApi } from './openapi/mount-openapi.js';
+import { mountServerSpans } from './telemetry/server-spans.js';
 
 /**
  * Options of {@link createApiHost}.
@@ -77,6 +79,8 @@ export async function createApiHost(options: CreateApiHostOptions): Promise<Nest
     // Raw bodies stay available (`req.rawBody`) for webhook signatures, which are computed over the exact bytes.
     { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false, rawBody: true },
   );
+  // Traced, every request is a server span, and every hook after this one runs inside it.
+  if (activeTelemetry()) mountServerSpans(app.getHttpAdapter().getInstance());
   // Authentication first: its hooks must see every route mounted after it.
   mountAuthentication(app, policies, authenticator);
   // Handlers run as their caller: what they dispatch is the caller's, what they read too.

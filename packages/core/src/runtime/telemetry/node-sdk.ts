@@ -10,9 +10,6 @@ import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { setActiveTelemetry } from './telemetry-state.js';
 import { startTracesOnly, tracesOnlySupports } from './traces-only-sdk.js';
 
-/** Incoming requests that would only add noise: probes and scrapes. */
-const UNTRACED_PATHS = /^\/(health\/|metrics(\/|$|\?))/;
-
 export async function startNodeSdk(
   serviceName: string,
   env: NodeJS.ProcessEnv,
@@ -23,9 +20,9 @@ export async function startNodeSdk(
   const redisSpans = env['COORDINATOR_TRACE_REDIS']?.trim().toLowerCase() === 'true';
   // ioredis is imported from ES modules, which are patched only through a loader hook that sees
   // modules loaded after it is registered. The hook costs about a second of start-up and 50 MB
-  // (every module load goes through the hooks thread), and nothing else needs it: HTTP server
-  // spans patch `node:http`'s server prototype, client calls go through fetch (undici's
-  // diagnostics channel). So it is registered for Redis spans only. The message channel
+  // (every module load goes through the hooks thread), and nothing else needs it: the api
+  // host's server spans come from Fastify hooks, outgoing `node:http` calls are patched on the
+  // CommonJS module, calls through fetch are seen on undici's diagnostics channel. So it is registered for Redis spans only. The message channel
   // limits it to the modules the instrumentations ask for.
   const hook = redisSpans ? createAddHookMessageChannel() : undefined;
   if (hook) register('import-in-the-middle/hook.mjs', import.meta.url, hook.registerOptions);
@@ -37,7 +34,9 @@ export async function startNodeSdk(
   const { IORedisInstrumentation } = redisSpans ? await import('@opentelemetry/instrumentation-ioredis') : {};
   const instrumentations = [
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+      // The api host's server spans come from its Fastify hooks (api-host's server-spans.ts),
+      // at a fraction of what patching node:http's server costs per request.
+      disableIncomingRequestInstrumentation: true,
       // A call made outside any trace (a poller, a probe) is not worth a trace of its own.
       requireParentforOutgoingSpans: true,
     }),

@@ -29,11 +29,12 @@ export interface StartTelemetryOptions {
  * {@link tracingEnabled}); otherwise returns `false` without loading the SDK.
  *
  * It must run before the code it instruments is loaded: the host bins call it first and
- * import everything else afterwards with `await import(…)`. It starts
- * `@opentelemetry/sdk-node` with OTLP export configured by the standard `OTEL_*`
- * variables and instrumentations for HTTP (server and client) and fetch/undici; with
+ * import everything else afterwards with `await import(…)`. It starts the OpenTelemetry SDK
+ * (`@opentelemetry/sdk-node`, or for traces alone its parts) with export configured by the
+ * standard `OTEL_*` variables and instrumentations for outgoing HTTP and fetch/undici; with
  * `COORDINATOR_TRACE_REDIS=true` also for ioredis, for which it first registers an ES
- * module loader hook (import-in-the-middle).
+ * module loader hook (import-in-the-middle). Incoming requests are not instrumented here:
+ * the api host gives each a server span from its Fastify hooks once tracing is active.
  *
  * @example
  * ```ts
