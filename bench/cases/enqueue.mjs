@@ -2,11 +2,20 @@
 // raw Fastify + one queue.add; 50 busy connections from a separate process, fixed duration.
 import { orderRequest, runLoad } from '../lib/autocannon-run.mjs';
 import { startCoordinatorApi, startRawApi } from '../lib/hosts.mjs';
-import { sampleRss } from '../lib/processes.mjs';
+import { cpuSeconds, sampleRss } from '../lib/processes.mjs';
 import { alternate, ratio } from '../lib/rounds.mjs';
 import { fmt } from '../lib/format.mjs';
 
-export const FIELDS = ['rps', 'p50', 'p99', 'rssPeakMb', 'non2xx', 'errors', 'redisCommandsPerRequest'];
+export const FIELDS = [
+  'rps',
+  'p50',
+  'p99',
+  'cpuUsPerRequest',
+  'rssPeakMb',
+  'non2xx',
+  'errors',
+  'redisCommandsPerRequest',
+];
 
 /**
  * Redis commands per answered request (start-up and background work included, negligible at these
@@ -42,18 +51,23 @@ export async function tracesDuring(ctx, run) {
 export async function measureLoad(ctx, host, { apiKey, label }) {
   const { load } = ctx.config;
   const rss = sampleRss(host.proc.pid);
+  const cpuBefore = cpuSeconds(host.proc.pid);
   let result;
   let memory;
+  let cpu;
   try {
     result = await runLoad(ctx, { ...orderRequest(host.url, apiKey), ...load });
   } finally {
     memory = rss.stop();
+    cpu = cpuSeconds(host.proc.pid) - cpuBefore;
   }
   const figures = {
     ...(await redisWorkPerRequest(ctx, result.answered)),
     rps: result.rps,
     p50: result.latencyMs.p50,
     p99: result.latencyMs.p99,
+    // The server's CPU over the whole load, warm-up included, per request it answered.
+    cpuUsPerRequest: result.answered && Number.isFinite(cpu) ? (cpu * 1e6) / result.answered : undefined,
     rssPeakMb: memory.peakMb,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
@@ -61,6 +75,7 @@ export async function measureLoad(ctx, host, { apiKey, label }) {
   };
   ctx.say(
     `  ${label}: ${fmt(figures.rps, 0)} req/s, p50 ${fmt(figures.p50)} ms, p99 ${fmt(figures.p99)} ms, ` +
+      `${fmt(figures.cpuUsPerRequest, 0)} µs CPU per request, ` +
       `RSS peak ${fmt(figures.rssPeakMb, 0)} MB, statuses ${JSON.stringify(result.statuses)}, ` +
       `${fmt(figures.redisCommandsPerRequest, 1)} Redis commands per request ${JSON.stringify(figures.redisCommands)}`,
   );

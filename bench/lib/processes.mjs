@@ -130,6 +130,26 @@ export function rssMb(pid) {
   }
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ): 100 on Linux, whatever the kernel's own rate. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time a process has used (user + system), in seconds, from /proc; undefined when it cannot be
+ * read. Unlike throughput, the CPU a process spends per request does not depend on what else the
+ * machine is running, so two builds compare on it even on a noisy machine (to 10 ms per reading).
+ */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces: utime is
+    // field 14 and stime field 15 of the line, so 12th and 13th after the name.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's RSS every `intervalMs` until `stop()`; resolves to the peak and median seen. */
 export function sampleRss(pid, intervalMs = 250) {
   const samples = [];
