@@ -24,7 +24,7 @@ type TracedRequest = FastifyRequest & { [SERVER_SPAN]?: Span };
  *
  * `@opentelemetry/instrumentation-http` gives the same span by patching `node:http`, and
  * binds every request and response emitter so that their events run in the span's context:
- * that costs about a quarter of the api host's throughput (docs/performance.md). Fastify
+ * without it, the traced api host answers 17% more requests per second (docs/performance.md). Fastify
  * needs none of it: the span's context, entered in the first `onRequest` hook, stays the
  * request's for the rest of its lifecycle, as Fastify reads the body in an async resource
  * of the request. So every later hook, the handler (Nest's whole pipeline) and the
