@@ -4,7 +4,7 @@
 // completion to the last (BullMQ's finishedOn), so start-up and polling never enter the figure.
 import { fmt } from '../lib/format.mjs';
 import { BENCH_EXTENSION, startCoordinatorWorker, startRawWorker } from '../lib/hosts.mjs';
-import { sampleRss } from '../lib/processes.mjs';
+import { cpuSeconds, sampleRss } from '../lib/processes.mjs';
 import { completionSpan, prefillPaused, waitForFinished } from '../lib/queue-state.mjs';
 import { alternate, ratio } from '../lib/rounds.mjs';
 import { redisWorkPerRequest } from './enqueue.mjs';
@@ -30,7 +30,9 @@ async function measure(ctx, variant, concurrency, jobs) {
           });
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const rss = sampleRss(host.proc.pid);
+    const cpuBefore = cpuSeconds(host.proc.pid);
     let memory;
+    let cpu;
     try {
       await ctx.admin.config('RESETSTAT');
       await queue.resume();
@@ -44,6 +46,7 @@ async function measure(ctx, variant, concurrency, jobs) {
       if (counts.completed !== jobs) throw new Error(`${variant}: ${counts.completed} of ${jobs} jobs completed`);
     } finally {
       memory = rss.stop();
+      cpu = cpuSeconds(host.proc.pid) - cpuBefore;
     }
     const { first, last } = await completionSpan(ctx.admin, 'bench');
     const seconds = (last - first) / 1000;
@@ -54,12 +57,15 @@ async function measure(ctx, variant, concurrency, jobs) {
       redisCommands: work.redisCommands,
       jobsPerSecond: seconds > 0 ? (jobs - 1) / seconds : undefined,
       seconds,
+      // From resuming the queue to the last completion (and the harness noticing it).
+      cpuUsPerJob: Number.isFinite(cpu) ? (cpu * 1e6) / jobs : undefined,
       rssPeakMb: memory.peakMb,
       readyMs: host.readyMs,
     };
     ctx.say(
       `  ${variant} ×${concurrency}: ${fmt(figures.jobsPerSecond, 0)} jobs/s (${jobs} jobs in ${fmt(seconds)} s; ` +
-        `pre-filled in ${fmt(prefillMs / 1000, 1)} s), RSS peak ${fmt(figures.rssPeakMb, 0)} MB, ` +
+        `pre-filled in ${fmt(prefillMs / 1000, 1)} s), ${fmt(figures.cpuUsPerJob, 0)} µs CPU per job, ` +
+        `RSS peak ${fmt(figures.rssPeakMb, 0)} MB, ` +
         `${fmt(figures.redisCommandsPerJob, 1)} Redis commands per job ${JSON.stringify(figures.redisCommands)}`,
     );
     return figures;
@@ -79,7 +85,7 @@ export async function tasksCase(ctx) {
     const { runs, medians } = await alternate({
       rounds,
       variants: ctx.config.compareRoot ? ['coordinator', 'compared', 'raw'] : ['coordinator', 'raw'],
-      fields: ['jobsPerSecond', 'rssPeakMb', 'readyMs', 'redisCommandsPerJob'],
+      fields: ['jobsPerSecond', 'cpuUsPerJob', 'rssPeakMb', 'readyMs', 'redisCommandsPerJob'],
       measure: (variant, round) => {
         ctx.say(`tasks ×${concurrency} round ${round}/${rounds}: ${variant}`);
         return measure(ctx, variant, concurrency, tasks.jobs);
