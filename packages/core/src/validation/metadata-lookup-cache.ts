@@ -16,8 +16,9 @@ type CachedStorage = MetadataStorage & { [INSTALLED]?: true };
  * declares (typestack/class-validator#2686). The answer cannot change once the class is
  * defined, as its decorators and its ancestors' ran before it could be validated, so it is
  * kept per class and per options (groups, `always`, `strictGroups`). Rules or constraints
- * registered later (a decorator applied at run time) empty the cache. The cached lists are frozen, so a caller
- * that tried to change one would fail instead of changing every later validation.
+ * registered later (a decorator applied at run time) empty the cache. The cached lists are
+ * frozen, so a caller that tried to change one would fail instead of changing every later
+ * validation.
  *
  * Installed once per process on class-validator's global storage, which Nest's ValidationPipe
  * shares; calling it again does nothing.

@@ -22,8 +22,9 @@ export async function startNodeSdk(
   // modules loaded after it is registered. The hook costs about a second of start-up and 50 MB
   // (every module load goes through the hooks thread), and nothing else needs it: the api
   // host's server spans come from Fastify hooks, outgoing `node:http` calls are patched on the
-  // CommonJS module, calls through fetch are seen on undici's diagnostics channel. So it is registered for Redis spans only. The message channel
-  // limits it to the modules the instrumentations ask for.
+  // CommonJS module, calls through fetch are seen on undici's diagnostics channel. So it is
+  // registered for Redis spans only. The message channel limits it to the modules the
+  // instrumentations ask for.
   const hook = redisSpans ? createAddHookMessageChannel() : undefined;
   if (hook) register('import-in-the-middle/hook.mjs', import.meta.url, hook.registerOptions);
 
