@@ -5,6 +5,7 @@ import type { DownstreamDefinition } from '../contract/define-downstream.js';
 import { PermanentError, TaskTimeoutError } from '../contract/errors.js';
 import type { TaskContext, TaskHandler, TaskLogger } from '../contract/task-context.js';
 import { validatePayload } from '../validation/validate-payload.js';
+import { AttemptDeadline, withDeadlineSignal } from './attempt-deadline.js';
 import { DownstreamGuards } from './downstream-guards.js';
 import type { ExtensionRegistry } from './extension-registry.js';
 import { JobDeferral } from './job-deferral.js';
@@ -159,65 +160,59 @@ export class TaskExecutor {
     );
     const handler = this.resolveHandler<TaskHandler<object>>(definition.handler);
 
-    // One controller aborted by the timeout or the host's shutdown: cheaper per job than
-    // `AbortSignal.any`, which also leaves a weak reference on the shared shutdown signal.
-    const abort = new AbortController();
-    const signal = abort.signal;
-    const timer = setTimeout(
-      () => abort.abort(new TaskTimeoutError(`${definition.name} timed out after ${definition.timeoutMs} ms`)),
+    const deadline = new AttemptDeadline(
       definition.timeoutMs,
+      () => new TaskTimeoutError(`${definition.name} timed out after ${definition.timeoutMs} ms`),
+      run.shutdownSignal,
     );
-    const shutdown = run.shutdownSignal;
-    const onShutdown = () => abort.abort(shutdown!.reason);
-    if (shutdown?.aborted) onShutdown();
-    else shutdown?.addEventListener('abort', onShutdown, { once: true });
     const emitted: JobOutcome['emitted'] = [];
     // Follow-ups and handler jobs belong to whoever the job belongs to.
     const owner = run.data.meta.owner;
-    const ctx: TaskContext = {
-      taskId: run.taskId,
-      taskName: definition.name,
-      attempt: run.attempt,
-      maxAttempts: run.maxAttempts,
-      idempotencyKey: run.taskId,
-      signal,
-      logger,
-      emit: async (signalDefinition, signalPayload, options = {}) => {
-        const receipts = await runAsOwner(owner, () =>
-          this.dispatcher.emitSignal(signalDefinition, signalPayload, {
-            taskId: run.taskId,
-            key: options.key ?? '',
-            correlationId: run.data.meta.correlationId,
-          }),
-        );
-        emitted.push({ signal: signalDefinition.name, taskIds: receipts.map((r) => r.taskId) });
-      },
-      dispatch: (followUp, followUpPayload, options = {}) =>
-        runAsOwner(owner, () =>
-          this.dispatcher.dispatch(followUp, followUpPayload, {
-            idempotencyKey: `follow-up|${run.taskId}|${options.key ?? ''}`,
-            correlationId: run.data.meta.correlationId,
-            delayMs: options.delayMs,
-          }),
-        ),
-      call: (downstream, fn) => {
-        // `?.`: a task defined by an older core has no downstreams.
-        if (!definition.downstreams?.includes(downstream)) {
-          return Promise.reject(
-            new PermanentError(
-              `task ${definition.name} calls downstream "${downstream.name}", which it does not declare: add it to the task's downstreams`,
-            ),
+    const ctx: TaskContext = withDeadlineSignal(
+      {
+        taskId: run.taskId,
+        taskName: definition.name,
+        attempt: run.attempt,
+        maxAttempts: run.maxAttempts,
+        idempotencyKey: run.taskId,
+        logger,
+        emit: async (signalDefinition, signalPayload, options = {}) => {
+          const receipts = await runAsOwner(owner, () =>
+            this.dispatcher.emitSignal(signalDefinition, signalPayload, {
+              taskId: run.taskId,
+              key: options.key ?? '',
+              correlationId: run.data.meta.correlationId,
+            }),
           );
-        }
-        return this.guards.call(downstream, signal, fn);
+          emitted.push({ signal: signalDefinition.name, taskIds: receipts.map((r) => r.taskId) });
+        },
+        dispatch: (followUp, followUpPayload, options = {}) =>
+          runAsOwner(owner, () =>
+            this.dispatcher.dispatch(followUp, followUpPayload, {
+              idempotencyKey: `follow-up|${run.taskId}|${options.key ?? ''}`,
+              correlationId: run.data.meta.correlationId,
+              delayMs: options.delayMs,
+            }),
+          ),
+        call: (downstream, fn) => {
+          // `?.`: a task defined by an older core has no downstreams.
+          if (!definition.downstreams?.includes(downstream)) {
+            return Promise.reject(
+              new PermanentError(
+                `task ${definition.name} calls downstream "${downstream.name}", which it does not declare: add it to the task's downstreams`,
+              ),
+            );
+          }
+          return this.guards.call(downstream, deadline.signal, fn);
+        },
       },
-    };
+      deadline,
+    );
     try {
-      const result = await Promise.race([runAsOwner(owner, () => handler.run(payload, ctx)), rejectOnAbort(signal)]);
+      const result = await Promise.race([runAsOwner(owner, () => handler.run(payload, ctx)), deadline.ended]);
       return { result: storable(definition.name, result ?? null), emitted };
     } finally {
-      clearTimeout(timer);
-      shutdown?.removeEventListener('abort', onShutdown);
+      deadline.dispose();
     }
   }
 }
@@ -236,14 +231,6 @@ function parentContext(run: JobRun): Context {
   if (trace.getSpan(active)) return active;
   const carrier = metaOf(run)?.trace;
   return carrier ? propagation.extract(active, carrier) : active;
-}
-
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(asError(signal.reason));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
 }
 
 /** The job's meta when its data is a coordinator envelope, else undefined. */

@@ -1,0 +1,118 @@
+import type { TaskContext } from '../contract/task-context.js';
+
+/**
+ * Ends one attempt of a task at its timeout or at the host's shutdown, whichever comes
+ * first: `ended` rejects with the reason, and `signal` aborts with it.
+ *
+ * Most handlers never read `ctx.signal`, and an AbortController with its signal was the
+ * costliest allocation of a job on the worker (a few percent of its CPU on a no-op task),
+ * so the signal is made only when asked for; one asked for after the end comes already
+ * aborted. Attempts watch the shutdown signal through one listener per signal rather than
+ * one each, which adding and removing per job would cost again.
+ *
+ * @example
+ * ```ts
+ * const deadline = new AttemptDeadline(5_000, () => new TaskTimeoutError('…'), shutdownSignal);
+ * try {
+ *   return await Promise.race([handler.run(payload, { signal: deadline.signal }), deadline.ended]);
+ * } finally {
+ *   deadline.dispose();
+ * }
+ * ```
+ */
+export class AttemptDeadline {
+  /** Rejects with the reason once the attempt's time is up; never resolves. */
+  readonly ended: Promise<never>;
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private isOver = false;
+  private rejectEnded!: (reason: unknown) => void;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    timeoutMs: number,
+    timeoutError: () => Error,
+    private readonly shutdown?: AbortSignal,
+  ) {
+    this.ended = new Promise<never>((_, reject) => {
+      this.rejectEnded = reject;
+    });
+    // Nobody may be racing it when it fires (the attempt already settled); that is no error.
+    this.ended.catch(() => undefined);
+    this.timer = setTimeout(() => this.end(timeoutError()), timeoutMs);
+    if (shutdown?.aborted) this.end(shutdown.reason);
+    else if (shutdown) watchersOf(shutdown).add(this);
+  }
+
+  /** Aborts when the attempt is over: what handlers pass to `fetch` and downstream calls. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.isOver) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Ends the attempt now with `reason`; only the first end counts. */
+  end(reason: unknown): void {
+    if (this.isOver) return;
+    this.isOver = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    this.rejectEnded(reason);
+  }
+
+  /** Stops the timer and the shutdown watch once the attempt has settled. */
+  dispose(): void {
+    clearTimeout(this.timer);
+    if (this.shutdown) watchers.get(this.shutdown)?.delete(this);
+  }
+}
+
+const DEADLINE = Symbol('deadline');
+
+/** The getter of every context's `signal`: one function, so that every context keeps one hidden class. */
+function deadlineSignal(this: { [DEADLINE]: AttemptDeadline }): AbortSignal {
+  return this[DEADLINE].signal;
+}
+
+/**
+ * Gives a task's context its `signal`, made by the deadline on first read. The getter is one
+ * function shared by every context: a getter written in the context's object literal is a new
+ * closure per job, and V8 gives an object whose accessor is a closure of its own a hidden class
+ * of its own. A new hidden class per job cost more than the AbortController the laziness saves.
+ * The property is enumerable, so a spread copy of the context has the signal; the deadline is
+ * not.
+ *
+ * @example
+ * ```ts
+ * const ctx = withDeadlineSignal({ taskId, logger }, deadline);
+ * ctx.signal; // made now
+ * ```
+ */
+export function withDeadlineSignal(context: Omit<TaskContext, 'signal'>, deadline: AttemptDeadline): TaskContext {
+  Object.defineProperty(context, DEADLINE, { value: deadline });
+  Object.defineProperty(context, 'signal', { get: deadlineSignal, enumerable: true });
+  return context as TaskContext;
+}
+
+/** The running attempts of each shutdown signal, ended together by its one listener. */
+const watchers = new WeakMap<AbortSignal, Set<AttemptDeadline>>();
+
+function watchersOf(shutdown: AbortSignal): Set<AttemptDeadline> {
+  let set = watchers.get(shutdown);
+  if (set === undefined) {
+    const running = new Set<AttemptDeadline>();
+    shutdown.addEventListener(
+      'abort',
+      () => {
+        for (const deadline of running) deadline.end(shutdown.reason);
+        running.clear();
+      },
+      { once: true },
+    );
+    watchers.set(shutdown, running);
+    set = running;
+  }
+  return set;
+}
