@@ -8,13 +8,24 @@ export function payloadFingerprint(payload: unknown): string {
   return hash('sha256', canonicalJson(payload), 'hex');
 }
 
+/**
+ * JSON with every object's keys sorted and its undefined values left out. Fingerprints are
+ * stored with jobs and compared with later dispatches' across versions, so the text must
+ * never change (payload-fingerprint.spec.ts holds the reference). Built in one string, not
+ * from arrays of entries: it runs on every keyed dispatch.
+ */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    // The default sort orders strings by UTF-16 code units, as `<` does.
+    const keys = Object.keys(value).sort();
+    let json = '{';
+    for (const key of keys) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item === undefined) continue;
+      json += `${json.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    }
+    return `${json}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
