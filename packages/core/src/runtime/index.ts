@@ -46,6 +46,7 @@ export type { TaskTransport } from './task-transport.js';
 export { BullMqTransport, type BullMqTransportOptions } from './bullmq-transport.js';
 export { coalesceWrites, type CoalescableClient } from './coalesce-writes.js';
 export { acceptsWithoutErrors } from '../validation/rule-plans.js';
+export { plannedPlainToInstance, plannedTransformer } from '../validation/transform-plans.js';
 export { createExtensionModule, type ExtensionModuleRole } from './extension-module.js';
 export { runUntilSignal } from './run-until-signal.js';
 export { parsePipelineConfig, type PipelineConfig } from './pipeline-config.js';

@@ -1,8 +1,8 @@
-import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { PayloadValidationError } from '../contract/errors.js';
 import type { PayloadClass } from '../contract/payload-class.js';
 import { acceptsWithoutErrors } from './rule-plans.js';
+import { plannedPlainToInstance } from './transform-plans.js';
 
 const OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
 
@@ -24,7 +24,7 @@ export async function validatePayload<P extends object>(
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new PayloadValidationError(target, ['payload must be an object']);
   }
-  const instance = plainToInstance(cls, data);
+  const instance = plannedPlainToInstance(cls, data);
   // Payloads are validated on every dispatch and every attempt: the class's rule plan settles
   // a valid one, and class-validator runs only to say what is wrong with the rest.
   if (acceptsWithoutErrors(instance, OPTIONS)) return instance;
