@@ -5,6 +5,8 @@
 //
 //   node bench/executor-cost.mjs                 # this checkout
 //   node bench/executor-cost.mjs /tmp/before .   # an earlier build against this one
+//   EXECUTOR_COST_READ_SIGNAL=1 node bench/executor-cost.mjs   # the handler reads ctx.signal, as
+//                                                               # one calling a downstream does
 //
 // The checkouts must be built (pnpm build). Not part of `make bench`: it isolates one layer to
 // measure a change to it, where the tasks case's figures move by more than the change between runs.
@@ -48,7 +50,11 @@ async function measure(root) {
   const extension = (await import(pathToFileURL(`${root}/bench/extension/bench-extension.mjs`).href)).default;
   const registry = new runtime.ExtensionRegistry([extension]);
   const [task] = extension.tasks;
-  const handler = new task.handler();
+  const noop = new task.handler();
+  const handler =
+    process.env.EXECUTOR_COST_READ_SIGNAL === '1'
+      ? { run: (payload, ctx) => (ctx.signal.aborted ? Promise.reject(ctx.signal.reason) : noop.run(payload, ctx)) }
+      : noop;
   const executor = new runtime.TaskExecutor(registry, () => handler, new runtime.InlineTransport(registry));
   const shutdownSignal = new AbortController().signal; // as the worker pool hands every run
   const meta = {

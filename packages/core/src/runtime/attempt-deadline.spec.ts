@@ -136,6 +136,51 @@ describe('an attempt’s deadline, through the executor', () => {
 });
 
 describe('AttemptDeadline', () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  beforeAll(() => {
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterAll(() => {
+    process.off('unhandledRejection', onUnhandled);
+  });
+
+  it('leaves no unhandled rejection when it ends before or after its race settled', async () => {
+    const shutdown = new AbortController();
+    shutdown.abort(new Error('already shut down'));
+    const early = new AttemptDeadline(1_000, () => new Error('never'), shutdown.signal);
+    await expect(Promise.race([new Promise(() => undefined), early.ended])).rejects.toThrow('already shut down');
+    early.dispose();
+
+    const late = new AttemptDeadline(1_000, () => new Error('never'));
+    await expect(Promise.race([Promise.resolve('done'), late.ended])).resolves.toBe('done');
+    late.end(new Error('after the attempt'));
+    late.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(unhandled).toEqual([]);
+  });
+
+  it('ends at shutdown the attempts still running, whichever finished before', async () => {
+    const shutdown = new AbortController();
+    const make = () => new AttemptDeadline(1_000, () => new Error('timed out'), shutdown.signal);
+    const [first, second, third, fourth] = [make(), make(), make(), make()];
+    // The list runs newest first: fourth, third, second, first.
+    second!.dispose(); // finished: in the middle of the list
+    first!.dispose(); // the oldest, whose neighbour was the one just taken out
+    const outcomes = [first, second, third, fourth].map((deadline) =>
+      Promise.race([
+        deadline!.ended.catch((e: unknown) => (e as Error).message),
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 30)),
+      ]),
+    );
+    shutdown.abort(new Error('shutting down'));
+    expect(await Promise.all(outcomes)).toEqual(['still running', 'still running', 'shutting down', 'shutting down']);
+    for (const deadline of [third, fourth]) deadline!.dispose(); // after the shutdown: nothing left to unlink
+    const afterwards = make();
+    await expect(afterwards.ended).rejects.toThrow('shutting down');
+    afterwards.dispose();
+  });
+
   it('ends once: a shutdown after the timeout keeps the timeout as the reason', async () => {
     const shutdown = new AbortController();
     const timeout = new Error('timed out');

@@ -8,7 +8,7 @@ import type { TaskContext } from '../contract/task-context.js';
  * costliest allocation of a job on the worker (a few percent of its CPU on a no-op task),
  * so the signal is made only when asked for; one asked for after the end comes already
  * aborted. Attempts watch the shutdown signal through one listener per signal rather than
- * one each, which adding and removing per job would cost again.
+ * one each, which adding and removing per job would cost again (and Node warns past ten).
  *
  * @example
  * ```ts
@@ -28,6 +28,9 @@ export class AttemptDeadline {
   private isOver = false;
   private rejectEnded!: (reason: unknown) => void;
   private readonly timer: NodeJS.Timeout;
+  /** Links in the list of attempts running under the shutdown signal (see {@link runningUnder}). */
+  prev: Running | undefined;
+  next: AttemptDeadline | undefined;
 
   constructor(
     timeoutMs: number,
@@ -37,11 +40,15 @@ export class AttemptDeadline {
     this.ended = new Promise<never>((_, reject) => {
       this.rejectEnded = reject;
     });
-    // Nobody may be racing it when it fires (the attempt already settled); that is no error.
-    this.ended.catch(() => undefined);
     this.timer = setTimeout(() => this.end(timeoutError()), timeoutMs);
     if (shutdown?.aborted) this.end(shutdown.reason);
-    else if (shutdown) watchersOf(shutdown).add(this);
+    else if (shutdown) {
+      const list = runningUnder(shutdown);
+      this.prev = list;
+      this.next = list.next;
+      if (list.next) list.next.prev = this;
+      list.next = this;
+    }
   }
 
   /** Aborts when the attempt is over: what handlers pass to `fetch` and downstream calls. */
@@ -59,17 +66,26 @@ export class AttemptDeadline {
     this.isOver = true;
     this.reason = reason;
     this.controller?.abort(reason);
+    // Handled here, where it ends, in case nothing races it any more (the attempt settled):
+    // attached in the constructor instead, the handler measured 6 µs more per job.
+    this.ended.catch(ignore);
     this.rejectEnded(reason);
   }
 
   /** Stops the timer and the shutdown watch once the attempt has settled. */
   dispose(): void {
     clearTimeout(this.timer);
-    if (this.shutdown) watchers.get(this.shutdown)?.delete(this);
+    if (this.prev) {
+      this.prev.next = this.next;
+      if (this.next) this.next.prev = this.prev;
+      this.prev = this.next = undefined;
+    }
   }
 }
 
 const DEADLINE = Symbol('deadline');
+
+function ignore(): void {}
 
 /** The getter of every context's `signal`: one function, so that every context keeps one hidden class. */
 function deadlineSignal(this: { [DEADLINE]: AttemptDeadline }): AbortSignal {
@@ -96,23 +112,38 @@ export function withDeadlineSignal(context: Omit<TaskContext, 'signal'>, deadlin
   return context as TaskContext;
 }
 
-/** The running attempts of each shutdown signal, ended together by its one listener. */
-const watchers = new WeakMap<AbortSignal, Set<AttemptDeadline>>();
+/** The head of a list of running attempts: the list's first attempt. */
+interface Running {
+  next: AttemptDeadline | undefined;
+}
 
-function watchersOf(shutdown: AbortSignal): Set<AttemptDeadline> {
-  let set = watchers.get(shutdown);
-  if (set === undefined) {
-    const running = new Set<AttemptDeadline>();
+/**
+ * The attempts running under each shutdown signal, ended together by its one listener. A list
+ * linked through the attempts themselves: kept in a Set instead, an attempt that had made its
+ * signal cost 9 µs more (the Set, long-lived, holding each attempt while it runs).
+ */
+const running = new WeakMap<AbortSignal, Running>();
+
+function runningUnder(shutdown: AbortSignal): Running {
+  let list = running.get(shutdown);
+  if (list === undefined) {
+    const head: Running = { next: undefined };
     shutdown.addEventListener(
       'abort',
       () => {
-        for (const deadline of running) deadline.end(shutdown.reason);
-        running.clear();
+        let deadline = head.next;
+        head.next = undefined;
+        while (deadline) {
+          const next = deadline.next;
+          deadline.prev = deadline.next = undefined;
+          deadline.end(shutdown.reason);
+          deadline = next;
+        }
       },
       { once: true },
     );
-    watchers.set(shutdown, running);
-    set = running;
+    running.set(shutdown, head);
+    list = head;
   }
-  return set;
+  return list;
 }
