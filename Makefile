@@ -13,7 +13,7 @@ help:
 	@echo "make lint     install, then eslint + prettier --check"
 	@echo "make test     build, lint, typecheck, api:check, then jest against one embedded Redis (or REDIS_URL), then release-check"
 	@echo "make fuzz     build, then fuzz every API route with FUZZ_RUNS (10000) generated requests, random FUZZ_SEED (printed)"
-	@echo "make bench    build, then the coordinator against raw Fastify/BullMQ on its own Redis (~15 min): bench/results.{json,md}"
+	@echo "make bench    build, then the coordinator against raw Fastify/BullMQ on its own Redis (~12 min): bench/results.{json,md}"
 	@echo "make chaos    build, then the six chaos scenarios at full size on their own Redis and processes (~15 min): chaos/results.{json,md}"
 	@echo "make audit    pnpm audit of production dependencies; fails on high or critical advisories"
 	@echo "make release-check  build, pack every package, then build, test, pack and deploy examples/extension-loyalty with npm"
