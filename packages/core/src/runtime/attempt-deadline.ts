@@ -87,18 +87,17 @@ const DEADLINE = Symbol('deadline');
 
 function ignore(): void {}
 
-/** The getter of every context's `signal`: one function, so that every context keeps one hidden class. */
+/** The getter of every context's `signal`: one function, so that contexts keep fast properties. */
 function deadlineSignal(this: { [DEADLINE]: AttemptDeadline }): AbortSignal {
   return this[DEADLINE].signal;
 }
 
 /**
  * Gives a task's context its `signal`, made by the deadline on first read. The getter is one
- * function shared by every context: a getter written in the context's object literal is a new
- * closure per job, and V8 gives an object whose accessor is a closure of its own a hidden class
- * of its own. A new hidden class per job cost more than the AbortController the laziness saves.
- * The property is enumerable, so a spread copy of the context has the signal; the deadline is
- * not.
+ * function shared by every context, defined on it: V8 builds an object literal that has a getter
+ * with dictionary (slow) properties, and such a context per job cost more than the
+ * AbortController the laziness saves. The property is enumerable, so a spread copy of the
+ * context has the signal; the deadline is not.
  *
  * @example
  * ```ts
