@@ -40,6 +40,12 @@ const storage = (createRequire(import.meta.url)('class-transformer/cjs/storage')
 let plans = new WeakMap<Class, ClassPlan | typeof UNPLANNED>();
 watchForNewMetadata();
 
+/** {@link plannedPlainToInstance} of an array: an array of instances, as class-transformer builds it. */
+export function plannedPlainToInstance<T>(
+  cls: ClassConstructor<T>,
+  plain: unknown[],
+  options?: ClassTransformOptions,
+): T[];
 /**
  * class-transformer's `plainToInstance(cls, plain, options)`, with the same result, at a
  * fraction of its cost for the classes DTOs are made of.
@@ -63,11 +69,6 @@ watchForNewMetadata();
  * const body = plannedPlainToInstance(CreateOrderBody, request.body); // a CreateOrderBody
  * ```
  */
-export function plannedPlainToInstance<T>(
-  cls: ClassConstructor<T>,
-  plain: unknown[],
-  options?: ClassTransformOptions,
-): T[];
 export function plannedPlainToInstance<T>(cls: ClassConstructor<T>, plain: unknown, options?: ClassTransformOptions): T;
 export function plannedPlainToInstance<T>(
   cls: ClassConstructor<T>,
