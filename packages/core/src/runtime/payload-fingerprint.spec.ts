@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { payloadFingerprint } from './payload-fingerprint.js';
+import { seededRandom } from './fixtures/seeded-random.js';
 
 /**
  * The canonical form fingerprints were first stored with. Jobs keep their fingerprint for as
@@ -19,16 +20,6 @@ function referenceJson(value: unknown): string {
 }
 
 const reference = (value: unknown) => createHash('sha256').update(referenceJson(value)).digest('hex');
-
-/** A deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['a', 'b', 'B', 'aa', '', 'z', 'é', '10', '9', '__proto__x', 'line"s', '\u{1f600}', 'ä', 'Z'];
 
@@ -74,7 +65,7 @@ class Line {
 describe('payloadFingerprint', () => {
   it('is the reference fingerprint for 5,000 generated payloads', () => {
     for (let seed = 1; seed <= 5_000; seed++) {
-      const payload = generate(random(seed), 0);
+      const payload = generate(seededRandom(seed), 0);
       expect({ seed, fingerprint: payloadFingerprint(payload) }).toEqual({ seed, fingerprint: reference(payload) });
     }
   });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import 'reflect-metadata';
 import { Exclude, Expose, plainToInstance, Transform, Type } from 'class-transformer';
+import { seededRandom } from '../runtime/fixtures/seeded-random.js';
 import { plannedPlainToInstance } from './transform-plans.js';
 
 class Line {
@@ -113,16 +114,6 @@ class Tree {
 class Plain {}
 
 const CLASSES = [Order, RushOrder, Shipment, Priced, Renamed, Exposed, Labelled, Wrapper, Tree, Plain, Line, Address];
-
-/** A deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = [
   'id',
@@ -264,7 +255,7 @@ function outcome(value: unknown, transform: (value: unknown) => unknown): unknow
 describe('plannedPlainToInstance', () => {
   it('builds what plainToInstance builds, for 6,000 generated values and classes', () => {
     for (let seed = 1; seed <= 6_000; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const cls = CLASSES[Math.floor(next() * CLASSES.length)]!;
       const value = generate(next, 0);
       expect({ seed, cls: cls.name, ...(outcome(value, (v) => plannedPlainToInstance(cls, v)) as object) }).toEqual({
