@@ -12,8 +12,8 @@ import {
   type SchemaObject,
 } from '@nestjs/swagger';
 import { createRequire } from 'node:module';
-import { dtoSchemas } from './dto-schemas.js';
-import { extensionRoutes } from './extension-routes.js';
+import { documentHealthChecks } from './health-check-responses.js';
+import { readExtensionDocs, type ExtensionDocs } from './extension-docs.js';
 import { addStandardResponses, ERROR_SCHEMA, errorSchema } from './standard-responses.js';
 
 /** Tag of the host's own routes. */
@@ -31,7 +31,12 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
  * const document = buildOpenApiDocument(app, registry);
  * ```
  */
-export function buildOpenApiDocument(app: INestApplication, registry: ExtensionRegistry): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: INestApplication,
+  registry: ExtensionRegistry,
+  extensionDocs: ExtensionDocs = readExtensionDocs(registry),
+): OpenAPIObject {
+  documentHealthChecks();
   const loaded = registry.extensions.map((e) => `\`${e.name}\` ${e.version}`).join(', ');
   const config = new DocumentBuilder()
     .setTitle('Commerce Coordinator API')
@@ -47,20 +52,27 @@ export function buildOpenApiDocument(app: INestApplication, registry: ExtensionR
     .addSecurityRequirements('bearer')
     .build();
   // Tags come from the extensions (see completeDocument), not from controller class names.
-  return completeDocument(SwaggerModule.createDocument(app, config, { autoTagControllers: false }), registry);
+  return completeDocument(
+    SwaggerModule.createDocument(app, config, { autoTagControllers: false }),
+    registry,
+    extensionDocs,
+  );
 }
 
 /**
  * Post-processing of the scanned document, so extensions stay free of OpenAPI decorators:
- * request body schemas from the DTOs' class-validator decorators ({@link dtoSchemas});
+ * request body schemas from the DTOs' class-validator decorators (`dtoSchemas`);
  * a tag per extension on its routes; and the standard answers (400, 401, 404, 409, 422,
  * 503) on each of them. Anything an extension documented itself is kept.
  */
-export function completeDocument(document: OpenAPIObject, registry: ExtensionRegistry): OpenAPIObject {
-  const routes = extensionRoutes(registry);
+export function completeDocument(
+  document: OpenAPIObject,
+  registry: ExtensionRegistry,
+  { routes, bodySchemas }: ExtensionDocs = readExtensionDocs(registry),
+): OpenAPIObject {
   const components = (document.components ??= {});
   const schemas = (components.schemas ??= {});
-  for (const [name, schema] of Object.entries(dtoSchemas(routes.flatMap((r) => (r.body ? [r.body] : []))))) {
+  for (const [name, schema] of Object.entries(bodySchemas)) {
     const scanned = schemas[name] as SchemaObject | undefined;
     // `@nestjs/swagger` registers a DTO without `@ApiProperty()` as an empty object.
     if (!scanned || Object.keys(scanned.properties ?? {}).length === 0) schemas[name] = schema;

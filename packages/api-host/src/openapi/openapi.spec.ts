@@ -3,7 +3,7 @@ import orders from '@coordinator/extension-orders';
 import payments from '@coordinator/extension-payments';
 import { startTestCoordinator, type TestCoordinator } from '@coordinator/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { OpenAPIObject, OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import { createApiHost } from '../create-api-host.js';
 import { testCaller } from '../auth/fixtures/test-caller.js';
 
@@ -91,6 +91,21 @@ describe('OpenAPI document of the loaded extensions', () => {
     expect(document.tags!.map((t) => t.name)).toEqual(expect.arrayContaining(['orders', 'payments']));
     // The host's own routes are documented too, without the extensions' answers.
     expect(operation('/tasks/{id}', 'get')).toBeDefined();
+  });
+
+  it("documents the health checks' answers, added when the document is built rather than at start", () => {
+    for (const path of ['/health/live', '/health/ready']) {
+      const op = operation(path, 'get')!;
+      expect({ path, security: op.security, tags: op.tags }).toEqual({ path, security: [], tags: ['coordinator'] });
+      const ok = op.responses['200'] as ResponseObject;
+      const down = op.responses['503'] as ResponseObject;
+      expect(ok.description).toBe('The check passed');
+      expect(down.description).toBe('The check failed, or the host is shutting down');
+      expect(schema(ok.content!['application/json']!.schema).properties!['status']).toMatchObject({ enum: ['ok'] });
+      expect(schema(down.content!['application/json']!.schema).properties!['status']).toMatchObject({
+        enum: ['error', 'shutting_down'],
+      });
+    }
   });
 
   it('serves Swagger UI at /docs to authenticated callers; a browser is asked for the key', async () => {
