@@ -1,5 +1,5 @@
-import { ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
-import { acceptsWithoutErrors, plannedTransformer } from '@coordinator/core/runtime';
+import { ValidationPipe, type ArgumentMetadata, type ValidationPipeOptions } from '@nestjs/common';
+import { acceptsWithoutErrors, plannedPlainToInstance, plannedTransformer } from '@coordinator/core/runtime';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 
 /**
@@ -11,6 +11,9 @@ import type { ValidationError, ValidatorOptions } from 'class-validator';
  *   builds an error object per property and a promise per constraint even when nothing is
  *   wrong. An invalid body still goes through class-validator, so the 400 lists the same
  *   messages as before.
+ * - with `transform: true`, an object whose entity the rule plan accepts is answered without
+ *   the rest of Nest's pipe (its awaits, its options copied per call, its stand-ins for
+ *   primitives, its walks over the value); everything else goes through Nest's pipe.
  *
  * @example
  * ```ts
@@ -20,6 +23,30 @@ import type { ValidationError, ValidatorOptions } from 'class-validator';
 export class PlannedValidationPipe extends ValidationPipe {
   constructor(options: ValidationPipeOptions = {}) {
     super({ transformerPackage: plannedTransformer, ...options });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const metatype = metadata.metatype;
+    if (
+      this.isTransformEnabled &&
+      !this.expectedType &&
+      metatype &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      !this.isBinary(value) &&
+      this.toValidate(metadata)
+    ) {
+      // What Nest's pipe does besides is done here by the plans: the entity is a copy, made
+      // without the value's array gaps and without its own `__proto__` and `constructor` keys
+      // (as class-transformer makes it), and the rule plan, like class-validator, accepts no
+      // binary value where a nested object belongs.
+      const entity: unknown = plannedPlainToInstance(metatype, value, this.transformOptions);
+      if (entity instanceof metatype && acceptsWithoutErrors(entity, this.validatorOptions)) {
+        return entity;
+      }
+    }
+    return super.transform(value, metadata);
   }
 
   protected override validate(
