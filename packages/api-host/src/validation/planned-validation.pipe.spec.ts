@@ -78,17 +78,22 @@ const ENVELOPE_CASES: [string, () => unknown][] = [
   ['a Map as the body', () => new Map([['note', {}]])],
 ];
 
-type Outcome = { value: unknown; classes?: string[] } | { status: number; response: unknown };
+type Outcome = { value: unknown; classes: string[]; polluted: unknown[] } | { status: number; response: unknown };
 
-/** What a pipe answers, with the classes of the result and of its lines (toEqual ignores them). */
+/**
+ * What a pipe answers, with the classes of the result and of the objects in it, and what their
+ * prototypes say of `polluted` (toEqual compares neither).
+ */
 async function outcome(pipe: ValidationPipe, value: unknown, metadata: ArgumentMetadata = BODY): Promise<Outcome> {
   try {
     const result = await pipe.transform(value, metadata);
-    const lines = (result as { lines?: unknown } | null)?.lines;
-    const classes = [result, ...(Array.isArray(lines) ? lines : [])].map(
-      (v) => (v as object | null)?.constructor?.name,
-    );
-    return { value: result, classes: classes.map(String) };
+    const { lines, note } = (result ?? {}) as { lines?: unknown; note?: unknown };
+    const objects = [result, note, ...(Array.isArray(lines) ? lines : [])];
+    return {
+      value: result,
+      classes: objects.map((v) => String((v as object | null)?.constructor?.name)),
+      polluted: objects.map((v) => (v as { polluted?: unknown } | null)?.polluted),
+    };
   } catch (error) {
     const { status, response } = error as { status: number; response: unknown };
     return { status, response };
