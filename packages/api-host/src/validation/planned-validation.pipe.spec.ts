@@ -1,6 +1,6 @@
 import { CreateOrderBody, OrderLine } from '@coordinator/extension-orders';
 import { describe, expect, it } from '@jest/globals';
-import { ValidationPipe, type ArgumentMetadata, type ValidationPipeOptions } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type Type as Class, type ValidationPipeOptions } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, ValidateNested } from 'class-validator';
 import { PlannedValidationPipe } from './planned-validation.pipe.js';
@@ -128,6 +128,23 @@ describe('PlannedValidationPipe', () => {
     expect(await outcome(new PlannedValidationPipe(options), make())).toEqual(
       await outcome(new ValidationPipe(options), make()),
     );
+  });
+
+  it("leaves every value to Nest's pipe and the transformer given in its options", async () => {
+    let calls = 0;
+    const transformerPackage: NonNullable<ValidationPipeOptions['transformerPackage']> = {
+      plainToInstance: <T>(cls: Class<T>, plain: unknown): T => {
+        calls += 1;
+        return Object.assign(new cls() as object, plain as object, { rebuiltBy: 'the given transformer' }) as T;
+      },
+      classToPlain: (object: unknown) => object as Record<string, unknown>,
+    };
+    const result = await new PlannedValidationPipe({ ...LENIENT, transformerPackage }).transform(
+      { note: { text: 'hi' } },
+      ENVELOPE,
+    );
+    expect(calls).toBe(1);
+    expect(result).toMatchObject({ rebuiltBy: 'the given transformer' });
   });
 
   it("leaves query values, primitives and Nest's own types to Nest's pipe", async () => {

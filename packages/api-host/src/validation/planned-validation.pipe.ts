@@ -21,13 +21,18 @@ import type { ValidationError, ValidatorOptions } from 'class-validator';
  * ```
  */
 export class PlannedValidationPipe extends ValidationPipe {
+  /** Whether bodies are rebuilt by the transform plans (no `transformerPackage` of the caller's). */
+  private readonly planned: boolean;
+
   constructor(options: ValidationPipeOptions = {}) {
     super({ transformerPackage: plannedTransformer, ...options });
+    this.planned = (options.transformerPackage ?? plannedTransformer) === plannedTransformer;
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
     if (
+      this.planned &&
       this.isTransformEnabled &&
       !this.expectedType &&
       metatype &&
