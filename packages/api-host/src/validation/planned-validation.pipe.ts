@@ -51,6 +51,8 @@ export class PlannedValidationPipe extends ValidationPipe {
         return entity;
       }
     }
+    // A body the plans did not accept is rebuilt and checked once more there: the price of a
+    // 400, the rare answer, for the same messages as before.
     return super.transform(value, metadata);
   }
 
