@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { createRequire } from 'node:module';
 import { documentHealthChecks } from './health-check-responses.js';
-import { readExtensionDocs, type ExtensionDocs } from './extension-docs.js';
+import type { ExtensionDocs } from './extension-docs.js';
 import { addStandardResponses, ERROR_SCHEMA, errorSchema } from './standard-responses.js';
 
 /** Tag of the host's own routes. */
@@ -28,13 +28,13 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
  *
  * @example
  * ```ts
- * const document = buildOpenApiDocument(app, registry);
+ * const document = buildOpenApiDocument(app, registry, readExtensionDocs(registry));
  * ```
  */
 export function buildOpenApiDocument(
   app: INestApplication,
   registry: ExtensionRegistry,
-  extensionDocs: ExtensionDocs = readExtensionDocs(registry),
+  extensionDocs: ExtensionDocs,
 ): OpenAPIObject {
   documentHealthChecks();
   const loaded = registry.extensions.map((e) => `\`${e.name}\` ${e.version}`).join(', ');
@@ -68,7 +68,7 @@ export function buildOpenApiDocument(
 export function completeDocument(
   document: OpenAPIObject,
   registry: ExtensionRegistry,
-  { routes, bodySchemas }: ExtensionDocs = readExtensionDocs(registry),
+  { routes, bodySchemas }: ExtensionDocs,
 ): OpenAPIObject {
   const components = (document.components ??= {});
   const schemas = (components.schemas ??= {});
