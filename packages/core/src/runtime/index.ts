@@ -77,6 +77,8 @@ export {
 } from './metrics/index.js';
 export {
   activeTelemetry,
+  loadWithTelemetry,
+  provideTraceExporter,
   shutdownTelemetry,
   startTelemetry,
   tracingEnabled,

@@ -3,11 +3,12 @@
  * so a host without OTEL_* variables never loads any of it. Traces-only configurations start
  * without NodeSDK (traces-only-sdk.ts); the rest with it.
  */
-import { register } from 'node:module';
+import { createRequire, register, syncBuiltinESMExports } from 'node:module';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { setActiveTelemetry } from './telemetry-state.js';
+import { redisSpansRequested } from './tracing-config.js';
 import { startTracesOnly, tracesOnlySupports } from './traces-only-sdk.js';
 
 export async function startNodeSdk(
@@ -17,7 +18,7 @@ export async function startNodeSdk(
 ): Promise<void> {
   // A span per Redis command costs a quarter of the api host's CPU under load (docs/performance.md)
   // and says little the enqueue and consume spans do not: only on request.
-  const redisSpans = env['COORDINATOR_TRACE_REDIS']?.trim().toLowerCase() === 'true';
+  const redisSpans = redisSpansRequested(env);
   // ioredis is imported from ES modules, which are patched only through a loader hook that sees
   // modules loaded after it is registered. The hook costs about a second of start-up and 50 MB
   // (every module load goes through the hooks thread), and nothing else needs it: the api
@@ -57,7 +58,22 @@ export async function startNodeSdk(
     ? await startTracesOnly(name, instrumentations, traceExporter)
     : await startFullSdk(name, env, instrumentations, traceExporter);
   await hook?.waitForAllMessagesAcknowledged();
+  patchLoadedHttpModules();
   setActiveTelemetry({ serviceName, shutdown });
+}
+
+/**
+ * The HTTP instrumentation patches `node:http` and `node:https` when they are next required
+ * (require-in-the-middle): the host bins load them before tracing starts (load-with-telemetry.ts),
+ * so they are required once more here. The patch replaces functions on the CommonJS exports;
+ * syncBuiltinESMExports() carries them over to the modules' ES named exports, which would
+ * otherwise keep the functions of their first import.
+ */
+function patchLoadedHttpModules(): void {
+  const require = createRequire(import.meta.url);
+  require('node:http');
+  require('node:https');
+  syncBuiltinESMExports();
 }
 
 async function startFullSdk(

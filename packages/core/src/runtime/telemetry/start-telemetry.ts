@@ -1,5 +1,5 @@
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
-import { activeTelemetry } from './telemetry-state.js';
+import { activeTelemetry, providedTraceExporter } from './telemetry-state.js';
 import { sdkDisabled, tracingEnabled } from './tracing-config.js';
 
 /**
@@ -19,7 +19,8 @@ export interface StartTelemetryOptions {
    * whatever that variable says (only `OTEL_SDK_DISABLED=true` still turns it off). Spans reach it
    * through the same batch processor (`OTEL_BSP_*`) as with OTLP. For a program that starts a
    * host itself: an in-memory exporter in a test, a vendor's exporter, or one that drops every
-   * span to measure what tracing costs without export (`make bench`).
+   * span to measure what tracing costs without export. Unset: the one given to
+   * `provideTraceExporter()`, if any.
    */
   traceExporter?: NodeSDKConfiguration['traceExporter'];
 }
@@ -28,8 +29,9 @@ export interface StartTelemetryOptions {
  * Starts OpenTelemetry tracing when the environment asks for it (see
  * {@link tracingEnabled}); otherwise returns `false` without loading the SDK.
  *
- * It must run before the code it instruments is loaded: the host bins call it first and
- * import everything else afterwards with `await import(…)`. It starts the OpenTelemetry SDK
+ * It may run before or after the code it instruments is loaded, except with
+ * `COORDINATOR_TRACE_REDIS=true`, which needs it first; the host bins call it through
+ * `loadWithTelemetry()`, which picks the order that starts faster. It starts the OpenTelemetry SDK
  * (`@opentelemetry/sdk-node`, or for traces alone its parts) with export configured by the
  * standard `OTEL_*` variables and instrumentations for outgoing HTTP and fetch/undici; with
  * `COORDINATOR_TRACE_REDIS=true` also for ioredis, for which it first registers an ES
@@ -45,8 +47,9 @@ export interface StartTelemetryOptions {
 export async function startTelemetry(options: StartTelemetryOptions): Promise<boolean> {
   if (activeTelemetry()) return true;
   const env = options.env ?? process.env;
-  if (options.traceExporter ? sdkDisabled(env) : !tracingEnabled(env)) return false;
+  const traceExporter = options.traceExporter ?? providedTraceExporter();
+  if (traceExporter ? sdkDisabled(env) : !tracingEnabled(env)) return false;
   const { startNodeSdk } = await import('./node-sdk.js');
-  await startNodeSdk(options.serviceName, env, options.traceExporter);
+  await startNodeSdk(options.serviceName, env, traceExporter);
   return true;
 }

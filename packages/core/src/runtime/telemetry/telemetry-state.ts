@@ -1,3 +1,5 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+
 /** What {@link startTelemetry} leaves behind for the hosts. */
 export interface ActiveTelemetry {
   readonly serviceName: string;
@@ -7,7 +9,8 @@ export interface ActiveTelemetry {
 
 // On globalThis, so that a second copy of this module (another path to the same package) sees it too.
 const ACTIVE = Symbol.for('@coordinator/core/telemetry');
-type Holder = { [ACTIVE]?: ActiveTelemetry };
+const PROVIDED_EXPORTER = Symbol.for('@coordinator/core/telemetry.exporter');
+type Holder = { [ACTIVE]?: ActiveTelemetry; [PROVIDED_EXPORTER]?: SpanExporter };
 
 /** The running OpenTelemetry SDK started by {@link startTelemetry}, if any. */
 export function activeTelemetry(): ActiveTelemetry | undefined {
@@ -16,6 +19,28 @@ export function activeTelemetry(): ActiveTelemetry | undefined {
 
 export function setActiveTelemetry(telemetry: ActiveTelemetry | undefined): void {
   (globalThis as Holder)[ACTIVE] = telemetry;
+}
+
+/**
+ * The span exporter {@link startTelemetry} uses when it is given none, in place of the exporters
+ * `OTEL_TRACES_EXPORTER` names (as its `traceExporter` option). For a program that runs a host
+ * bin in its own process with an exporter of its own: it provides the exporter, then imports
+ * the bin, which still starts tracing once its modules are loaded (`loadWithTelemetry()`).
+ * `undefined` takes it back.
+ *
+ * @example
+ * ```ts
+ * provideTraceExporter(new VendorSpanExporter());
+ * await import('@coordinator/api-host/dist/bin/coordinator-api.js');
+ * ```
+ */
+export function provideTraceExporter(exporter: SpanExporter | undefined): void {
+  (globalThis as Holder)[PROVIDED_EXPORTER] = exporter;
+}
+
+/** What {@link provideTraceExporter} left, if anything. */
+export function providedTraceExporter(): SpanExporter | undefined {
+  return (globalThis as Holder)[PROVIDED_EXPORTER];
 }
 
 /**

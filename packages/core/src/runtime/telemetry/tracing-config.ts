@@ -25,3 +25,12 @@ export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 export function sdkDisabled(env: NodeJS.ProcessEnv): boolean {
   return env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true';
 }
+
+/**
+ * `COORDINATOR_TRACE_REDIS=true`: a span per Redis command too. Those need an ES module loader
+ * hook registered before ioredis is loaded, so with it tracing starts before the hosts' modules
+ * (see `loadWithTelemetry()`).
+ */
+export function redisSpansRequested(env: NodeJS.ProcessEnv): boolean {
+  return env['COORDINATOR_TRACE_REDIS']?.trim().toLowerCase() === 'true';
+}
