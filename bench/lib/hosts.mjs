@@ -98,6 +98,8 @@ function coordinatorEntry(ctx, tracing, root, bin, serviceName) {
   if (tracingMode(ctx, tracing) !== 'discard') return { script: bin, env: {} };
   return {
     script: path.join(root, DISCARD_TRACES),
+    // BENCH_SERVICE_NAME: for the discard-traces.mjs of older checkouts (BENCH_COMPARE), which
+    // started tracing themselves; this one leaves that to the bin.
     env: { BENCH_HOST_BIN: bin, BENCH_SERVICE_NAME: serviceName, BENCH_SPAN_COUNT_FILE: ctx.spanCountFile },
   };
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-import { shutdownTelemetry, startTelemetry } from '@coordinator/core/runtime/telemetry';
+import { loadWithTelemetry, shutdownTelemetry } from '@coordinator/core/runtime/telemetry';
 
-// Tracing (when OTEL_* asks for it) starts before anything it instruments is loaded: the
-// rest comes in through import() below, after its ES module loader hook is registered.
-await startTelemetry({ serviceName: 'coordinator-api' });
-await import('reflect-metadata');
-const { runUntilSignal } = await import('@coordinator/core/runtime');
-const { startApiHost } = await import('../start-api-host.js');
+// The rest comes in through import(), so that tracing (when OTEL_* asks for it) can start before or
+// after it: after, unless Redis spans need their ES module loader hook registered first.
+const { runUntilSignal, startApiHost } = await loadWithTelemetry({ serviceName: 'coordinator-api' }, async () => {
+  await import('reflect-metadata');
+  const [{ runUntilSignal }, { startApiHost }] = await Promise.all([
+    import('@coordinator/core/runtime'),
+    import('../start-api-host.js'),
+  ]);
+  return { runUntilSignal, startApiHost };
+});
 
 await runUntilSignal(
   'coordinator-api',

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-import { shutdownTelemetry, startTelemetry } from '@coordinator/core/runtime/telemetry';
+import { loadWithTelemetry, shutdownTelemetry } from '@coordinator/core/runtime/telemetry';
 
-// Tracing (when OTEL_* asks for it) starts before anything it instruments is loaded: the
-// rest comes in through import() below, after its ES module loader hook is registered.
-await startTelemetry({ serviceName: 'coordinator-worker' });
-await import('reflect-metadata');
-const { runUntilSignal } = await import('@coordinator/core/runtime');
-const { startWorkerHost } = await import('../start-worker-host.js');
+// The rest comes in through import(), so that tracing (when OTEL_* asks for it) can start before or
+// after it: after, unless Redis spans need their ES module loader hook registered first.
+const { runUntilSignal, startWorkerHost } = await loadWithTelemetry({ serviceName: 'coordinator-worker' }, async () => {
+  await import('reflect-metadata');
+  const [{ runUntilSignal }, { startWorkerHost }] = await Promise.all([
+    import('@coordinator/core/runtime'),
+    import('../start-worker-host.js'),
+  ]);
+  return { runUntilSignal, startWorkerHost };
+});
 
 await runUntilSignal(
   'coordinator-worker',
