@@ -17,7 +17,8 @@
 //                         Profiling slows the hosts: such a run's figures are marked `profiled` and are not a
 //                         measurement.
 //   BENCH_COMPARE=/tmp/before   another checkout of the coordinator, installed and built (say, a git worktree of
-//                         the commit before a change): the enqueue and tasks cases add a variant `compared`,
+//                         the commit before a change): the enqueue and tasks cases add a variant `compared`
+//                         (footprint: `api-compared` and `worker-compared`),
 //                         its hosts run as `coordinator` does, alternating with the others in the same run, so
 //                         a change is measured against the code before it on the same machine at the same time.
 //   BENCH_HOST_ENV='{"OTEL_BSP_SCHEDULE_DELAY":"500"}'   extra environment of the coordinator hosts (JSON), to
@@ -81,7 +82,10 @@ export function loadConfig(env = process.env) {
     base.e2e.durationSeconds = seconds;
   }
   if (jobs) base.tasks.jobs = Math.round(jobs);
-  if (env.BENCH_COMPARE) base.enqueue.variants.splice(base.enqueue.variants.indexOf('raw'), 0, 'compared');
+  if (env.BENCH_COMPARE) {
+    base.enqueue.variants.splice(base.enqueue.variants.indexOf('raw'), 0, 'compared');
+    base.footprint.variants.splice(2, 0, 'api-compared', 'worker-compared');
+  }
   const cases = env.BENCH_CASES ? env.BENCH_CASES.split(',').map((c) => c.trim()) : CASES;
   const unknown = cases.filter((c) => !CASES.includes(c));
   if (unknown.length) throw new Error(`BENCH_CASES names unknown cases: ${unknown.join(', ')} (known: ${CASES})`);

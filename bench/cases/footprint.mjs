@@ -10,6 +10,8 @@ import { alternate } from '../lib/rounds.mjs';
 const START = {
   api: (ctx) => startCoordinatorApi(ctx),
   worker: (ctx) => startCoordinatorWorker(ctx),
+  'api-compared': (ctx) => startCoordinatorApi(ctx, { compared: true }),
+  'worker-compared': (ctx) => startCoordinatorWorker(ctx, { compared: true }),
   'api-untraced': (ctx) => startCoordinatorApi(ctx, { tracing: false }),
   'worker-untraced': (ctx) => startCoordinatorWorker(ctx, { tracing: false }),
   'raw-api': (ctx) => startRawApi(ctx),
