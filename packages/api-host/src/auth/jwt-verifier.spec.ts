@@ -1,6 +1,8 @@
 import { loadSettings, SettingsError } from '@coordinator/core/runtime';
 import { describe, expect, it } from '@jest/globals';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AuthSettings } from './auth.settings.js';
 import { CredentialError } from './credential-error.js';
 import { JwtVerifier } from './jwt-verifier.js';
@@ -39,6 +41,46 @@ describe('JwtVerifier', () => {
     );
     expect(() => verifierFor({ ...base, AUTH_JWT_SECRET: SECRET, AUTH_JWT_ALGORITHMS: 'RS256' })).toThrow(/only HS/);
     expect(() => verifierFor({ ...base, AUTH_JWT_PUBLIC_KEY: 'not a key' })).toThrow(/not a valid PEM public key/);
+    expect(() => verifierFor({ ...base, AUTH_JWT_JWKS_URL: 'not a url' })).toThrow(
+      /AUTH_JWT_JWKS_URL must be an http\(s\) URL/,
+    );
+  });
+
+  it("verifies tokens with the keys of AUTH_JWT_JWKS_URL, fetched over HTTP, and refuses a key it doesn't list", async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] });
+    let fetches = 0;
+    const server = createServer((_req, res) => {
+      fetches += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+      const verifier = verifierFor({ ...base, AUTH_JWT_JWKS_URL: url })!;
+      const token = await new SignJWT({ scope: 'orders:read' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setSubject('svc-1')
+        .setIssuer('https://issuer.test')
+        .setAudience('coordinator')
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      expect(await verifier.verify(token)).toEqual({ id: 'jwt:svc-1', scopes: ['orders:read'], via: 'jwt' });
+      expect(await verifier.verify(token)).toMatchObject({ id: 'jwt:svc-1' });
+      expect(fetches).toBe(1); // the key set is kept between tokens
+
+      const stranger = await generateKeyPair('ES256');
+      const unknownKey = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid: 'k2' })
+        .setSubject('svc-1')
+        .setIssuer('https://issuer.test')
+        .setAudience('coordinator')
+        .setExpirationTime('5m')
+        .sign(stranger.privateKey);
+      expect(await reason(verifier.verify(unknownKey))).toBe('invalid token: signed by an unknown key');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('maps sub and scope (or scp) to the principal', async () => {
