@@ -1,13 +1,12 @@
-import { runAsOwner } from '@coordinator/core/runtime';
+import { runAsPrincipal } from '@coordinator/core/runtime';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { principalContext } from './principal-context.js';
 
 /**
- * Runs each request's handler as its caller: tasks it dispatches are owned by the principal
- * (`runAsOwner`), and status reads see only the principal's tasks (`principalContext`).
+ * Runs each request's handler as its caller (`runAsPrincipal`): tasks it dispatches are owned by
+ * the principal, and status reads see only the principal's tasks (`actingPrincipal()`).
  *
- * A Fastify hook that calls `done` inside both contexts: Fastify starts the route handler
- * (Nest's whole pipeline) from `done`, so the handler and everything it awaits inherit them.
+ * A Fastify hook that calls `done` inside that context: Fastify starts the route handler
+ * (Nest's whole pipeline) from `done`, so the handler and everything it awaits inherit it.
  * The same as a Nest interceptor, without the rxjs pipeline an interceptor adds to every
  * request. Mount it after authentication, which sets `request.principal`.
  *
@@ -22,7 +21,6 @@ export function mountPrincipalScope(app: NestFastifyApplication): void {
     .getHttpAdapter()
     .getInstance()
     .addHook('preHandler', (request, _reply, done) => {
-      const principal = request.principal;
-      principalContext.run(principal, () => runAsOwner(principal?.id, done));
+      runAsPrincipal(request.principal, done);
     });
 }

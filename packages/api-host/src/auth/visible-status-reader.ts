@@ -1,5 +1,5 @@
 import { ADMIN_SCOPE, scopeGranted, TaskStatusReader, type Principal, type TaskStatus } from '@coordinator/core';
-import { principalContext } from './principal-context.js';
+import { actingPrincipal } from '@coordinator/core/runtime';
 
 /**
  * The status reader controllers get on the API host: a task is visible to its owner, to
@@ -16,7 +16,7 @@ export class VisibleStatusReader extends TaskStatusReader {
   async get(taskId: string): Promise<TaskStatus | undefined> {
     const status = await this.inner.get(taskId);
     if (!status) return undefined;
-    const principal = principalContext.getStore();
+    const principal = actingPrincipal();
     if (seesEverything(principal) || (principal && status.owner === principal.id)) return status;
     if (principal && status.correlationId && !status.owner) {
       const related = await this.inner.listByCorrelation(status.correlationId);
@@ -27,7 +27,7 @@ export class VisibleStatusReader extends TaskStatusReader {
 
   async listByCorrelation(correlationId: string): Promise<TaskStatus[]> {
     const statuses = await this.inner.listByCorrelation(correlationId);
-    const principal = principalContext.getStore();
+    const principal = actingPrincipal();
     if (seesEverything(principal)) return statuses;
     return principal && ownerOf(statuses) === principal.id ? statuses : [];
   }

@@ -38,7 +38,7 @@ export { MIN_DOWNSTREAM_DEFERRAL_MS, type BreakerState, type BreakerStateChange 
 export { InlineTransport } from './inline-transport.js';
 export { JobDeferral, jitteredDelay, type DeferralReason } from './job-deferral.js';
 export { SCHEMA_AHEAD_DELAY_MS, schemaSkewOf } from './schema-skew.js';
-export { currentOwner, runAsOwner } from './owner-context.js';
+export { actingPrincipal, currentOwner, runAsOwner, runAsPrincipal } from './owner-context.js';
 export { API_KEY_PREFIX, generateApiKey, hashApiKey, type ApiKeyEntry } from './access/api-keys.js';
 export { ObserverList, type ObservedJob, type TaskObserver } from './task-observer.js';
 export { createTaskLogger } from './task-logger.js';
