@@ -67,8 +67,11 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
   onApplicationBootstrap(): void {
     if (this.processors.length > 0) this.watchdog.start();
     // Completing a job and fetching the next are several commands per job on a worker's
-    // command connection; jobs that finish in the same turn share one socket write.
+    // command connection; jobs that finish in the same turn share one socket write. A worker
+    // that runs one job at a time never finishes two in a turn: there the cork would only hold
+    // each job's write back until the turn ends, a setImmediate and a delay per job for nothing.
     for (const { worker } of this.processors) {
+      if (worker.concurrency <= 1) continue;
       void (worker.backend as unknown as { client: Promise<CoalescableClient> }).client.then(
         coalesceWrites,
         () => undefined, // Not connected yet: the worker reports it, and writes go out one by one.
