@@ -3,13 +3,9 @@ import { loadWithTelemetry, shutdownTelemetry } from '@coordinator/core/runtime/
 
 // The rest comes in through import(), so that tracing (when OTEL_* asks for it) can start before or
 // after it: after, unless Redis spans need their ES module loader hook registered first.
-const { runUntilSignal, startApiHost } = await loadWithTelemetry({ serviceName: 'coordinator-api' }, async () => {
+const [{ runUntilSignal }, { startApiHost }] = await loadWithTelemetry({ serviceName: 'coordinator-api' }, async () => {
   await import('reflect-metadata');
-  const [{ runUntilSignal }, { startApiHost }] = await Promise.all([
-    import('@coordinator/core/runtime'),
-    import('../start-api-host.js'),
-  ]);
-  return { runUntilSignal, startApiHost };
+  return Promise.all([import('@coordinator/core/runtime'), import('../start-api-host.js')]);
 });
 
 await runUntilSignal(

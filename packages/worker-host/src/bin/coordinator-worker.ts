@@ -3,14 +3,13 @@ import { loadWithTelemetry, shutdownTelemetry } from '@coordinator/core/runtime/
 
 // The rest comes in through import(), so that tracing (when OTEL_* asks for it) can start before or
 // after it: after, unless Redis spans need their ES module loader hook registered first.
-const { runUntilSignal, startWorkerHost } = await loadWithTelemetry({ serviceName: 'coordinator-worker' }, async () => {
-  await import('reflect-metadata');
-  const [{ runUntilSignal }, { startWorkerHost }] = await Promise.all([
-    import('@coordinator/core/runtime'),
-    import('../start-worker-host.js'),
-  ]);
-  return { runUntilSignal, startWorkerHost };
-});
+const [{ runUntilSignal }, { startWorkerHost }] = await loadWithTelemetry(
+  { serviceName: 'coordinator-worker' },
+  async () => {
+    await import('reflect-metadata');
+    return Promise.all([import('@coordinator/core/runtime'), import('../start-worker-host.js')]);
+  },
+);
 
 await runUntilSignal(
   'coordinator-worker',
