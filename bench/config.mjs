@@ -14,6 +14,7 @@
 //   BENCH_PROFILE_DIR=/tmp/prof   --cpu-prof for the api-host of the enqueue case (into <dir>/api) and the
 //                         worker-host and the raw worker of the tasks case at concurrency 50 (<dir>/worker,
 //                         <dir>/raw-worker, to compare); summarise the profiles with bench/profile-summary.mjs.
+//   BENCH_PROFILE_CONCURRENCY=1   profile the tasks case at this concurrency instead of 50.
 //                         Profiling slows the hosts: such a run's figures are marked `profiled` and are not a
 //                         measurement.
 //   BENCH_COMPARE=/tmp/before   another checkout of the coordinator, installed and built (say, a git worktree of
@@ -103,6 +104,7 @@ export function loadConfig(env = process.env) {
     tracedCases: smoke ? ['enqueue'] : CASES,
     outDir: env.BENCH_OUT || undefined,
     profileDir: env.BENCH_PROFILE_DIR || undefined,
+    profileConcurrency: positive('BENCH_PROFILE_CONCURRENCY'),
     hostEnv: hostEnv(env.BENCH_HOST_ENV),
     compareRoot: compareRoot(env.BENCH_COMPARE),
   };

@@ -18,7 +18,7 @@ async function measure(ctx, variant, concurrency, jobs) {
   const prefillMs = Date.now() - prefillStarted;
   let host;
   try {
-    const profile = concurrency > 1 && variant !== 'compared';
+    const profile = concurrency === ctx.profileConcurrency && variant !== 'compared';
     host =
       variant === 'raw'
         ? await startRawWorker(ctx, { concurrency, profile })

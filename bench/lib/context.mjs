@@ -32,6 +32,8 @@ export async function createContext(config) {
       return { bytes: this.sink.counts().bytes, spans: lines.reduce((sum, line) => sum + (Number(line) || 0), 0) };
     },
     profileDir: config.profileDir,
+    /** The tasks case's concurrency that is profiled (with `profileDir`). */
+    profileConcurrency: config.profileConcurrency ?? 50,
     childEnv: Object.fromEntries(
       Object.entries({ ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }).filter(
         ([name]) => !HOST_VARIABLES.test(name),
