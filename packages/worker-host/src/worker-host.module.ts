@@ -1,6 +1,5 @@
 import { TaskDispatcher, TaskStatusReader } from '@coordinator/core';
 import {
-  bullmqTelemetry,
   createExtensionModule,
   DownstreamGuards,
   ObserverList,
@@ -92,9 +91,10 @@ export class WorkerHostModule {
         BullModule.forRoot({
           connection: workerRedisOptions(consumers.redisUrl),
           prefix: consumers.prefix,
-          // Each attempt runs in the producer span's context the job carries, where the task span
-          // starts (tracing on only).
-          telemetry: bullmqTelemetry(),
+          // No BullMQ telemetry for the workers: the task executor continues the producer span's
+          // context the job carries (JobRun.producerTrace) in the one span an attempt records.
+          // BullMQ's would wrap every job's fetch, run and completion in a context of its own and
+          // parse that context twice per job, for spans the coordinator leaves unrecorded.
         }),
         // With no queues this creates no Queue (the transport produces), but it brings
         // in the explorer that turns the @Processor classes below into Workers.

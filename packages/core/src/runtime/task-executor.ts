@@ -27,6 +27,11 @@ export interface JobRun {
   maxAttempts: number;
   /** Fires when the host shuts down and its grace period is over. */
   shutdownSignal?: AbortSignal;
+  /**
+   * The trace context of the span that added the job, as the queue's telemetry stored it in the
+   * job (BullMQ's `opts.telemetry.metadata`: a W3C carrier as JSON). The attempt's span continues it.
+   */
+  producerTrace?: string;
 }
 
 /** Without an SDK this is OpenTelemetry's no-op tracer: a span costs next to nothing. */
@@ -77,9 +82,9 @@ export class TaskExecutor {
 
   /**
    * Runs the attempt inside its own consumer span, `task <name>`: a child of the producer
-   * span the queue's telemetry restores from the job when there is one, else of the trace
-   * context stored in the job by whoever enqueued it. Logs and signals emitted by the
-   * handler carry that context.
+   * span the job carries when there is one ({@link JobRun.producerTrace}), else of the span
+   * active where it runs, else of the trace context stored in the job by whoever enqueued
+   * it. Logs and signals emitted by the handler carry that context.
    */
   execute(run: JobRun): Promise<JobOutcome> {
     const extension = this.registry.findTask(run.name)?.extension.name ?? metaOf(run)?.extension;
@@ -225,12 +230,30 @@ function downstreamsOf(registry: ExtensionRegistry, task: string): readonly Down
   return registry.findTask(task)?.definition.downstreams ?? [];
 }
 
-/** The active context when it has a span (the queue's consumer span); else the one the job carries. */
+/**
+ * The producer span's context when the job carries it; else the active context when it has a
+ * span (the inline transport runs an attempt in the dispatching code's context); else the trace
+ * context stored in the envelope at dispatch.
+ */
 function parentContext(run: JobRun): Context {
   const active = context.active();
+  const producer = run.producerTrace === undefined ? undefined : carrierOf(run.producerTrace);
+  if (producer) return propagation.extract(active, producer);
   if (trace.getSpan(active)) return active;
   const carrier = metaOf(run)?.trace;
   return carrier ? propagation.extract(active, carrier) : active;
+}
+
+/** A propagation carrier from its JSON; undefined for anything else (a job written by someone else). */
+function carrierOf(json: string): Record<string, string> | undefined {
+  try {
+    const carrier: unknown = JSON.parse(json);
+    return typeof carrier === 'object' && carrier !== null && !Array.isArray(carrier)
+      ? (carrier as Record<string, string>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The job's meta when its data is a coordinator envelope, else undefined. */

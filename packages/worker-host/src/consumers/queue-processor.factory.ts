@@ -31,6 +31,7 @@ export function createQueueProcessor(queue: string, options: Partial<WorkerOptio
           attempt: job.attemptsMade + 1,
           maxAttempts: job.opts.attempts ?? 1,
           shutdownSignal: this.pool.shutdownSignal,
+          producerTrace: job.opts.telemetry?.metadata,
         });
       } catch (error) {
         if (error instanceof JobDeferral) {

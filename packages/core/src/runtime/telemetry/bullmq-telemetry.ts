@@ -17,13 +17,14 @@ const UNRECORDED: Span = {
 };
 
 /**
- * BullMQ's `telemetry` option (through bullmq-otel) while tracing is on, `undefined`
- * otherwise, so a host without tracing pays nothing. Queues record a producer span per
- * job added and carry its context in the job. A worker's attempt runs in that context and
- * records one span, the task executor's `task <name>` (a consumer span); BullMQ's own
- * `process <queue>` span around it would double the cost of tracing a job for little more
- * than the job's completion write. BullMQ's internal operations (fetching, locks, stalled
- * checks, closing) are left out too: they would start a trace every few seconds per queue.
+ * BullMQ's `telemetry` option (through bullmq-otel) for queues while tracing is on,
+ * `undefined` otherwise, so a host without tracing pays nothing. Queues record a producer
+ * span per job added and carry its context in the job; their other operations are left
+ * unrecorded. Workers go without it: the task executor continues the producer's context in
+ * the one span an attempt records, `task <name>` (a consumer span), where BullMQ's `process
+ * <queue>` span around it would double the cost of tracing a job for little more than the
+ * job's completion write, and its internal operations (fetching, locks, stalled checks)
+ * would start a trace every few seconds per queue.
  *
  * @example
  * ```ts

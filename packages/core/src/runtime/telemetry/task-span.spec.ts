@@ -149,4 +149,40 @@ describe('task spans', () => {
     expect(span.spanContext().traceId).toBe(traceId);
     expect(span.parentSpanContext?.spanId).toBe(parentId);
   });
+
+  it('continues the producer span the job carries, ahead of the active span and the envelope', async () => {
+    exporter.reset();
+    const executor = new TaskExecutor(registry, () => new Submit() as never, new InlineTransport(registry));
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const producerId = '00f067aa0ba902b7';
+    const meta = {
+      task: 'shop.submit',
+      extension: 'shop',
+      extensionVersion: '1.0.0',
+      schemaVersion: 1,
+      enqueuedAt: new Date().toISOString(),
+      trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    };
+    const run = (producerTrace: string) =>
+      executor.execute({
+        taskId: 'shop.submit.2',
+        name: 'shop.submit',
+        attempt: 1,
+        maxAttempts: 1,
+        data: { payload: { orderId: 'o-3' }, meta },
+        producerTrace,
+      });
+    const active = trace.getTracer('test').startSpan('somewhere else');
+    await context.with(trace.setSpan(context.active(), active), () =>
+      run(JSON.stringify({ traceparent: `00-${traceId}-${producerId}-01` })),
+    );
+    active.end();
+    // What a job written by someone else might hold there: the envelope's context instead.
+    await run('not json');
+
+    const [fromProducer, fromEnvelope] = exporter.getFinishedSpans().filter((s) => s.name === 'task shop.submit');
+    expect(fromProducer!.spanContext().traceId).toBe(traceId);
+    expect(fromProducer!.parentSpanContext?.spanId).toBe(producerId);
+    expect(fromEnvelope!.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+  });
 });
