@@ -22,6 +22,8 @@
 //                         (footprint: `api-compared` and `worker-compared`),
 //                         its hosts run as `coordinator` does, alternating with the others in the same run, so
 //                         a change is measured against the code before it on the same machine at the same time.
+//   BENCH_COMPARE_ENV='{"RATE_LIMIT_MAX":"0"}'   extra environment of the `compared` variant's hosts only (JSON):
+//                         with BENCH_COMPARE=. a setting is measured against the default, in one run.
 //   BENCH_HOST_ENV='{"OTEL_BSP_SCHEDULE_DELAY":"500"}'   extra environment of the coordinator hosts (JSON), to
 //                         try a setting; the run's results record it. The hosts' variables are otherwise
 //                         not passed through from the caller's environment.
@@ -87,6 +89,8 @@ export function loadConfig(env = process.env) {
     base.enqueue.variants.splice(base.enqueue.variants.indexOf('raw'), 0, 'compared');
     base.footprint.variants.splice(2, 0, 'api-compared', 'worker-compared');
   }
+  if (env.BENCH_COMPARE_ENV && !env.BENCH_COMPARE)
+    throw new Error('BENCH_COMPARE_ENV needs BENCH_COMPARE (`.` for this checkout)');
   const cases = env.BENCH_CASES ? env.BENCH_CASES.split(',').map((c) => c.trim()) : CASES;
   const unknown = cases.filter((c) => !CASES.includes(c));
   if (unknown.length) throw new Error(`BENCH_CASES names unknown cases: ${unknown.join(', ')} (known: ${CASES})`);
@@ -105,8 +109,9 @@ export function loadConfig(env = process.env) {
     outDir: env.BENCH_OUT || undefined,
     profileDir: env.BENCH_PROFILE_DIR || undefined,
     profileConcurrency: positive('BENCH_PROFILE_CONCURRENCY'),
-    hostEnv: hostEnv(env.BENCH_HOST_ENV),
+    hostEnv: hostEnv(env.BENCH_HOST_ENV, 'BENCH_HOST_ENV'),
     compareRoot: compareRoot(env.BENCH_COMPARE),
+    compareEnv: hostEnv(env.BENCH_COMPARE_ENV, 'BENCH_COMPARE_ENV'),
   };
 }
 
@@ -123,11 +128,11 @@ function compareRoot(dir) {
   return root;
 }
 
-function hostEnv(json) {
+function hostEnv(json, name) {
   if (!json) return {};
   const parsed = JSON.parse(json);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('BENCH_HOST_ENV must be a JSON object of variable names to values');
+    throw new Error(`${name} must be a JSON object of variable names to values`);
   }
   return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, String(value)]));
 }

@@ -100,6 +100,7 @@ try {
       profiled: Boolean(config.profileDir),
       hostEnv: config.hostEnv,
       compareRoot: config.compareRoot,
+      compareEnv: config.compareEnv,
     },
     targets: checkTargets(cases),
     cases,

@@ -139,7 +139,15 @@ export function startCoordinatorApi(
   return startServer(ctx, {
     label: compared ? 'compared-api' : 'coordinator-api',
     script: entry.script,
-    env: { ...productionEnv(ctx, extensionsIn(root, extensions), env, { tracing }), ...entry.env },
+    env: {
+      ...productionEnv(
+        ctx,
+        extensionsIn(root, extensions),
+        { ...env, ...(compared ? ctx.config.compareEnv : {}) },
+        { tracing },
+      ),
+      ...entry.env,
+    },
     portVar: 'PORT',
     nodeArgs: profileArgs(ctx, profile, 'api'),
     cwd: root,
@@ -161,7 +169,11 @@ export function startCoordinatorWorker(
       ...productionEnv(
         ctx,
         extensionsIn(root, extensions),
-        { ...(concurrency ? { COORDINATOR_CONCURRENCY: String(concurrency) } : {}), ...env },
+        {
+          ...(concurrency ? { COORDINATOR_CONCURRENCY: String(concurrency) } : {}),
+          ...env,
+          ...(compared ? ctx.config.compareEnv : {}),
+        },
         { tracing },
       ),
       ...entry.env,

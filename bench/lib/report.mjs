@@ -198,7 +198,10 @@ export function markdown(results) {
         ? ` Extra host environment (BENCH_HOST_ENV): ${JSON.stringify(settings.hostEnv)}.`
         : '') +
       (settings.compareRoot
-        ? ` Variant \`compared\`: the same hosts built from ${settings.compareRoot} (BENCH_COMPARE).`
+        ? ` Variant \`compared\`: the same hosts built from ${settings.compareRoot} (BENCH_COMPARE)` +
+          (Object.keys(settings.compareEnv ?? {}).length
+            ? `, with ${JSON.stringify(settings.compareEnv)} (BENCH_COMPARE_ENV).`
+            : '.')
         : ''),
   );
   lines.push('');
