@@ -14,9 +14,9 @@
 //   BENCH_PROFILE_DIR=/tmp/prof   --cpu-prof for the api-host of the enqueue case (into <dir>/api) and the
 //                         worker-host and the raw worker of the tasks case at concurrency 50 (<dir>/worker,
 //                         <dir>/raw-worker, to compare); summarise the profiles with bench/profile-summary.mjs.
-//   BENCH_PROFILE_CONCURRENCY=1   profile the tasks case at this concurrency instead of 50.
 //                         Profiling slows the hosts: such a run's figures are marked `profiled` and are not a
 //                         measurement.
+//   BENCH_PROFILE_CONCURRENCY=1   with BENCH_PROFILE_DIR: profile the tasks case at this concurrency instead of 50.
 //   BENCH_COMPARE=/tmp/before   another checkout of the coordinator, installed and built (say, a git worktree of
 //                         the commit before a change): the enqueue and tasks cases add a variant `compared`
 //                         (footprint: `api-compared` and `worker-compared`),
