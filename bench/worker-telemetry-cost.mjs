@@ -10,6 +10,8 @@
 // µs per job. Needs a Redis (it uses its own queue and removes it):
 //
 //   node scripts/redis.mjs run -- node bench/worker-telemetry-cost.mjs
+//   WORKER_COST_RESULT_BYTES=10000 node scripts/redis.mjs run -- node bench/worker-telemetry-cost.mjs
+//                         # the task returns a result of that size (a string field) instead of the no-op's
 //
 // Not part of `make bench`: it isolates one layer, whose change the tasks case cannot resolve.
 import { execFileSync } from 'node:child_process';
@@ -68,7 +70,8 @@ async function measure(variant, concurrency, jobs) {
 
   const registry = new runtime.ExtensionRegistry([extension]);
   const [task] = extension.tasks;
-  const handler = new task.handler();
+  const resultBytes = Number(process.env.WORKER_COST_RESULT_BYTES ?? 0);
+  const handler = resultBytes > 0 ? { run: async () => ({ text: 'x'.repeat(resultBytes) }) } : new task.handler();
   const executor = new runtime.TaskExecutor(registry, () => handler, new runtime.InlineTransport(registry));
   const connection = { url: process.env.REDIS_URL };
   const name = `worker-telemetry-cost-${process.pid}`;
