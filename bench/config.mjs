@@ -85,6 +85,12 @@ export function loadConfig(env = process.env) {
     base.e2e.durationSeconds = seconds;
   }
   if (jobs) base.tasks.jobs = Math.round(jobs);
+  const profileConcurrency = positive('BENCH_PROFILE_CONCURRENCY');
+  if (profileConcurrency !== undefined && !base.tasks.concurrencies.includes(profileConcurrency)) {
+    throw new Error(
+      `BENCH_PROFILE_CONCURRENCY must be one the tasks case runs (${base.tasks.concurrencies.join(', ')}), got ${profileConcurrency}`,
+    );
+  }
   if (env.BENCH_COMPARE) {
     base.enqueue.variants.splice(base.enqueue.variants.indexOf('raw'), 0, 'compared');
     base.footprint.variants.splice(2, 0, 'api-compared', 'worker-compared');
@@ -108,7 +114,7 @@ export function loadConfig(env = process.env) {
     tracedCases: smoke ? ['enqueue'] : CASES,
     outDir: env.BENCH_OUT || undefined,
     profileDir: env.BENCH_PROFILE_DIR || undefined,
-    profileConcurrency: positive('BENCH_PROFILE_CONCURRENCY'),
+    profileConcurrency,
     hostEnv: hostEnv(env.BENCH_HOST_ENV, 'BENCH_HOST_ENV'),
     compareRoot: compareRoot(env.BENCH_COMPARE),
     compareEnv: hostEnv(env.BENCH_COMPARE_ENV, 'BENCH_COMPARE_ENV'),
