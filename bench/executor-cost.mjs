@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { envelopeMeta } from './lib/envelope-meta.mjs';
 
 const JOBS = 100_000;
 const WARM_UP = 20_000;
@@ -57,14 +58,7 @@ async function measure(root) {
       : noop;
   const executor = new runtime.TaskExecutor(registry, () => handler, new runtime.InlineTransport(registry));
   const shutdownSignal = new AbortController().signal; // as the worker pool hands every run
-  const meta = {
-    task: task.name,
-    extension: extension.name,
-    extensionVersion: extension.version,
-    schemaVersion: 1,
-    enqueuedAt: new Date().toISOString(),
-    trace: {},
-  };
+  const meta = envelopeMeta(extension, task);
   let id = 0;
   const runOne = () => {
     id += 1;

@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { envelopeMeta } from './lib/envelope-meta.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = 8;
@@ -78,14 +79,7 @@ async function measure(variant, concurrency, jobs) {
   const prefix = '{bench-cost}';
   const queue = new Queue(name, { connection, prefix, telemetry: runtime.bullmqTelemetry() });
   await queue.pause();
-  const meta = {
-    task: task.name,
-    extension: extension.name,
-    extensionVersion: extension.version,
-    schemaVersion: 1,
-    enqueuedAt: new Date().toISOString(),
-    trace: {},
-  };
+  const meta = envelopeMeta(extension, task);
   for (let added = 0; added < jobs; added += 500) {
     await queue.addBulk(
       Array.from({ length: 500 }, (_, i) => ({
