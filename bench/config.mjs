@@ -11,9 +11,10 @@
 //                         spans also serialised and posted over OTLP/HTTP to a discard sink, what a
 //                         collector adds. The smoke run traces in the enqueue case only, as tracing
 //                         doubles a host's start-up.
-//   BENCH_PROFILE_DIR=/tmp/prof   --cpu-prof for the api-host of the enqueue case (into <dir>/api) and the
-//                         worker-host and the raw worker of the tasks case at concurrency 50 (<dir>/worker,
-//                         <dir>/raw-worker, to compare); summarise the profiles with bench/profile-summary.mjs.
+//   BENCH_PROFILE_DIR=/tmp/prof   --cpu-prof for the api hosts of the enqueue case (<dir>/api, <dir>/api-untraced
+//                         and the raw api in <dir>/raw-api, to compare) and the worker-host and the raw worker
+//                         of the tasks case at concurrency 50 (<dir>/worker, <dir>/raw-worker); summarise the
+//                         profiles with bench/profile-summary.mjs.
 //                         Profiling slows the hosts: such a run's figures are marked `profiled` and are not a
 //                         measurement.
 //   BENCH_PROFILE_CONCURRENCY=1   with BENCH_PROFILE_DIR: profile the tasks case at this concurrency instead of 50.

@@ -91,10 +91,10 @@ export async function enqueueCase(ctx) {
   );
   const start = {
     coordinator: () => startCoordinatorApi(ctx, { profile: true }),
-    'coordinator-untraced': () => startCoordinatorApi(ctx, { tracing: false }),
+    'coordinator-untraced': () => startCoordinatorApi(ctx, { tracing: false, profile: true }),
     'coordinator-otlp': () => startCoordinatorApi(ctx, { tracing: 'otlp' }),
     compared: () => startCoordinatorApi(ctx, { compared: true }),
-    raw: () => startRawApi(ctx),
+    raw: () => startRawApi(ctx, { profile: true }),
   };
   const { runs, medians } = await alternate({
     rounds,

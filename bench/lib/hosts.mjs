@@ -149,7 +149,7 @@ export function startCoordinatorApi(
       ...entry.env,
     },
     portVar: 'PORT',
-    nodeArgs: profileArgs(ctx, profile, 'api'),
+    nodeArgs: profileArgs(ctx, profile, tracing === false ? 'api-untraced' : 'api'),
     cwd: root,
   });
 }
@@ -183,12 +183,13 @@ export function startCoordinatorWorker(
   });
 }
 
-export function startRawApi(ctx) {
+export function startRawApi(ctx, { profile = false } = {}) {
   return startServer(ctx, {
     label: 'raw-api',
     script: RAW_API,
     env: { ...ctx.childEnv, REDIS_URL: ctx.redisUrl },
     portVar: 'PORT',
+    nodeArgs: profileArgs(ctx, profile, 'raw-api'),
   });
 }
 
