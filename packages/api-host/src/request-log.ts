@@ -20,7 +20,8 @@ export function logRequests(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onResponse', async (request, reply) => {
+    // A callback hook, not an async one: Fastify makes no promise per request for it.
+    .addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? request.url.split('?')[0]!;
       const status = reply.statusCode;
       const fields = { method: request.method, route, status, durationMs: Math.round(reply.elapsedTime * 10) / 10 };
@@ -28,5 +29,6 @@ export function logRequests(app: NestFastifyApplication): void {
       if (status >= 500) logger.error(message, fields);
       else if (QUIET_ROUTES.test(route)) logger.debug(message, fields);
       else logger.log(message, fields);
+      done();
     });
 }

@@ -1,4 +1,4 @@
-import { scopeGranted } from '@coordinator/core';
+import { scopeGranted, type Principal } from '@coordinator/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Authenticator } from './authenticator.js';
@@ -48,31 +48,49 @@ export function mountAuthentication(
     const limit = methods.map((m) => policies.bodyLimitOf(m, route.url)).find((l) => l !== undefined);
     if (limit !== undefined) route.bodyLimit = limit;
   });
-  fastify.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: an API key is checked without a promise (a token's
+  // signature check is the one wait). A request answered here goes no further: `done` is only
+  // called to let it through, or with an unexpected error.
+  fastify.addHook('onRequest', (request, reply, done) => {
     const url = request.routeOptions.url;
     // No route matched: Fastify answers 404 without running anything.
-    if (url === undefined) return;
+    if (url === undefined) return done();
     const policy = policies.policyOf(request.method, url);
-    if (policy.kind === 'public') return;
+    if (policy.kind === 'public') return done();
     const browserFacing = policy.kind === 'authenticated' || url.startsWith('/admin/');
-    let principal;
-    try {
-      principal = await authenticator.authenticate(request.headers.authorization);
-    } catch (error) {
-      if (!(error instanceof CredentialError)) throw error;
-      return unauthorized(reply, error.message, browserFacing);
-    }
-    if (!principal)
-      return unauthorized(reply, 'missing credentials: send "Authorization: Bearer <API key or token>"', browserFacing);
-    if (policy.kind === 'scopes') {
-      const missing = policy.scopes.filter((scope) => !scopeGranted(principal.scopes, scope));
-      if (missing.length) {
-        return reply
-          .code(403)
-          .send({ statusCode: 403, error: 'Forbidden', message: `missing scope: ${missing.join(', ')}` });
+    const admit = (principal: Principal | undefined): void => {
+      if (!principal) {
+        unauthorized(reply, 'missing credentials: send "Authorization: Bearer <API key or token>"', browserFacing);
+        return;
       }
+      if (policy.kind === 'scopes') {
+        const missing = policy.scopes.filter((scope) => !scopeGranted(principal.scopes, scope));
+        if (missing.length) {
+          reply
+            .code(403)
+            .send({ statusCode: 403, error: 'Forbidden', message: `missing scope: ${missing.join(', ')}` });
+          return;
+        }
+      }
+      request.principal = principal;
+      done();
+    };
+    const refuse = (error: unknown): void => {
+      if (error instanceof CredentialError) unauthorized(reply, error.message, browserFacing);
+      else done(error as Error);
+    };
+    let answer: Principal | undefined | Promise<Principal>;
+    try {
+      answer = authenticator.authenticate(request.headers.authorization);
+    } catch (error) {
+      return refuse(error);
     }
-    request.principal = principal;
+    if (answer instanceof Promise) {
+      // Neither throws but for a bug; that becomes the request's 500, `done` having maybe run.
+      answer.then(admit, refuse).catch((error: unknown) => reply.send(error));
+    } else {
+      admit(answer);
+    }
   });
 }
 

@@ -43,9 +43,11 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
  */
 export function mountBodyDepthLimit(app: NestFastifyApplication, max = MAX_BODY_DEPTH): void {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  fastify.addHook('preValidation', async (request, reply) => {
-    if (!nestedDeeperThan(request.body, max)) return;
-    return reply.code(400).send({
+  // A callback hook, not an async one: Fastify makes no promise per request for it.
+  fastify.addHook('preValidation', (request, reply, done) => {
+    if (!nestedDeeperThan(request.body, max)) return done();
+    // Answered here: the request goes no further, so `done` is not called.
+    reply.code(400).send({
       statusCode: 400,
       error: 'Bad Request',
       message: `request body is nested too deeply: more than ${max} levels of arrays and objects`,

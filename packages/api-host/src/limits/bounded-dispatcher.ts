@@ -40,7 +40,8 @@ export class BoundedDispatcher extends TaskDispatcher {
     options?: DispatchOptions,
   ): Promise<TaskReceipt> {
     const queues = [this.registry.task(task.name).queue];
-    await this.ensureRoom(queues);
+    const reading = this.ensureRoom(queues);
+    if (reading) await reading;
     const receipt = await this.inner.dispatch(task, payload, options);
     this.recordAdded(queues);
     return receipt;
@@ -53,27 +54,44 @@ export class BoundedDispatcher extends TaskDispatcher {
   ): Promise<readonly TaskReceipt[]> {
     // One job per handler, each on its handler's queue: every one of them must have room.
     const queues = this.registry.handlersOf(signal.name).map((handler) => handler.queue);
-    await this.ensureRoom(queues);
+    const reading = this.ensureRoom(queues);
+    if (reading) await reading;
     const receipts = await this.inner.emit(signal, payload, options);
     this.recordAdded(queues);
     return receipts;
   }
 
-  private async ensureRoom(queues: readonly string[]): Promise<void> {
+  /**
+   * Throws {@link QueueFullError} when a queue has no room for its jobs. Counts read within their
+   * age are checked at once; a promise is returned only when one must be read from Redis first
+   * (most requests make none: each promise costs every AsyncLocalStorage's hooks).
+   */
+  private ensureRoom(queues: readonly string[]): Promise<void> | undefined {
     const jobs = new Map<string, number>();
     for (const queue of queues) jobs.set(queue, (jobs.get(queue) ?? 0) + 1);
-    const checks = [...jobs].map(async ([queue, count]) => {
+    const unread: { queue: string; count: number; cap: number }[] = [];
+    // Every known count is checked before any read starts, so a full queue throws here without
+    // leaving a read's promise to reject unhandled.
+    for (const [queue, count] of jobs) {
       const cap = this.caps.of(queue);
-      if (cap === undefined) return;
-      // Unknown means Redis did not answer in time: the store itself then fails with 503.
-      const waiting = await this.waiting.get(queue);
-      if (waiting !== undefined && waiting + count > cap) throw new QueueFullError(queue, waiting, cap);
-    });
-    await Promise.all(checks);
+      if (cap === undefined) continue;
+      const known = this.waiting.peek(queue);
+      if (known) assertRoom(queue, known.count, count, cap);
+      else unread.push({ queue, count, cap });
+    }
+    if (unread.length === 0) return undefined;
+    return Promise.all(
+      unread.map(async ({ queue, count, cap }) => assertRoom(queue, await this.waiting.get(queue), count, cap)),
+    ).then(() => undefined);
   }
 
   private recordAdded(queues: readonly string[]): void {
     // A repeated idempotent dispatch stores nothing but is counted too: the next read corrects it.
     for (const queue of queues) if (this.caps.of(queue) !== undefined) this.waiting.added(queue);
   }
+}
+
+/** Unknown means Redis did not answer in time: the store itself then fails with 503. */
+function assertRoom(queue: string, waiting: number | undefined, jobs: number, cap: number): void {
+  if (waiting !== undefined && waiting + jobs > cap) throw new QueueFullError(queue, waiting, cap);
 }

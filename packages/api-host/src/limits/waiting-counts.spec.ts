@@ -33,6 +33,25 @@ describe('WaitingCounts', () => {
     expect(await later).toBe(2);
   });
 
+  it('peeks at a count only while it is fresh, without reading', async () => {
+    let now = 0;
+    const { counter, reads } = manualCounter();
+    const counts = new WaitingCounts(counter, { maxAgeMs: 250, now: () => now });
+
+    expect(counts.peek('orders')).toBeUndefined(); // never read
+    expect(reads).toHaveLength(0);
+    const read = counts.get('orders');
+    expect(counts.peek('orders')).toBeUndefined(); // being read
+    reads[0]!.answer(7);
+    await read;
+    counts.added('orders');
+    now = 249;
+    expect(counts.peek('orders')).toEqual(expect.objectContaining({ count: 8 }));
+    now = 250;
+    expect(counts.peek('orders')).toBeUndefined(); // as old as get() reads again at
+    expect(reads).toHaveLength(1);
+  });
+
   it('keeps queues apart', async () => {
     const counts = new WaitingCounts(async (queue) => (queue === 'orders' ? 1 : 2));
     expect(await counts.get('orders')).toBe(1);

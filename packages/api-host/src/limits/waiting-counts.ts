@@ -65,6 +65,16 @@ export class WaitingCounts {
     return entry.count;
   }
 
+  /**
+   * What {@link get} would answer without reading Redis: the queue's count (`count` undefined when
+   * Redis could not say) while it is fresh, `undefined` when it must be read again. Lets a caller
+   * check a cap without a promise on the requests between reads.
+   */
+  peek(queue: string): { readonly count: number | undefined } | undefined {
+    const entry = this.entry(queue);
+    return this.now() - entry.readAt < this.maxAgeMs ? entry : undefined;
+  }
+
   /** Records tasks this host just stored, so the cap holds between reads. */
   added(queue: string, tasks = 1): void {
     const entry = this.entry(queue);

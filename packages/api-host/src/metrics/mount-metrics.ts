@@ -14,13 +14,15 @@ export const METRICS_PATH = '/metrics';
  */
 export function mountMetrics(app: NestFastifyApplication, metrics: ApiMetrics): void {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  fastify.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: Fastify makes no promise per request for it.
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? UNMATCHED_ROUTE,
       reply.statusCode,
       reply.elapsedTime / 1_000,
     );
+    done();
   });
   fastify.get(METRICS_PATH, async (_request, reply) => {
     const { contentType, body } = await metrics.scrape();
