@@ -33,6 +33,7 @@ export interface BullMqDispatcherOptions {
 export class BullMqDispatcher extends QueueDispatcher {
   private readonly storeTimeoutMs: number;
   private readonly connected: Promise<void>;
+  private wasConnected = false;
 
   constructor(
     registry: ExtensionRegistry,
@@ -45,28 +46,41 @@ export class BullMqDispatcher extends QueueDispatcher {
     super(registry, observers);
     this.storeTimeoutMs = options.storeTimeoutMs ?? 800;
     this.connected = options.connected ?? Promise.resolve();
+    // A rejection is left to the dispatches that await it.
+    this.connected.then(
+      () => (this.wasConnected = true),
+      () => undefined,
+    );
   }
 
-  protected async store(jobs: readonly PreparedJob[]): Promise<StoredJob[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
+  protected store(jobs: readonly PreparedJob[]): Promise<StoredJob[]> {
+    // One promise settled by whichever comes first, rather than a race of two: every promise of a
+    // dispatch runs every AsyncLocalStorage's hooks.
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
         () => reject(new QueueUnavailableError(`the queue did not accept the task within ${this.storeTimeoutMs} ms`)),
         this.storeTimeoutMs,
       );
+      this.storeAll(jobs).then(
+        (stored) => {
+          clearTimeout(timer);
+          resolve(stored);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(
+            error instanceof QueueUnavailableError
+              ? error
+              : new QueueUnavailableError(`the queue is unavailable: ${(error as Error).message}`, { cause: error }),
+          );
+        },
+      );
     });
-    try {
-      return await Promise.race([this.storeAll(jobs), timeout]);
-    } catch (error) {
-      if (error instanceof QueueUnavailableError) throw error;
-      throw new QueueUnavailableError(`the queue is unavailable: ${(error as Error).message}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async storeAll(jobs: readonly PreparedJob[]): Promise<StoredJob[]> {
-    await this.connected;
+    // Awaited only until the connection has been ready once.
+    if (!this.wasConnected) await this.connected;
     // Index first: an index entry for a job that failed to store is skipped when listed,
     // while a stored job missing from its index would be invisible. The queues share this
     // connection and Redis runs one connection's commands in order, so writing the index

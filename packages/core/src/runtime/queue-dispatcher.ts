@@ -10,7 +10,7 @@ import {
   type SignalEmitOptions,
   type TaskReceipt,
 } from '../contract/task-dispatcher.js';
-import { validatePayload } from '../validation/validate-payload.js';
+import { validatePayloadNow } from '../validation/validate-payload.js';
 import type { ExtensionRegistry, RegisteredTask } from './extension-registry.js';
 import type { JobEnvelope, JobMeta } from './job-envelope.js';
 import { payloadFingerprint } from './payload-fingerprint.js';
@@ -69,7 +69,8 @@ export abstract class QueueDispatcher extends TaskDispatcher {
     options: DispatchOptions = {},
   ): Promise<TaskReceipt> {
     const registered = this.registry.task(task.name);
-    const valid = await validatePayload(task.payload, payload, `payload of ${task.name}`);
+    const checked = validatePayloadNow(task.payload, payload, `payload of ${task.name}`);
+    const valid = checked instanceof Promise ? await checked : checked;
     const keyed = options.idempotencyKey !== undefined;
     const owner = currentOwner();
     // Keys are per owner: two callers using the same key dispatch two tasks.
@@ -121,7 +122,8 @@ export abstract class QueueDispatcher extends TaskDispatcher {
     if (registered.definition !== signal && registered.definition.payload !== signal.payload) {
       throw new Error(`signal "${signal.name}" emitted with a definition that is not the loaded one`);
     }
-    const valid = await validatePayload(signal.payload, payload, `payload of signal ${signal.name}`);
+    const checked = validatePayloadNow(signal.payload, payload, `payload of signal ${signal.name}`);
+    const valid = checked instanceof Promise ? await checked : checked;
     const jobs = this.registry.handlersOf(signal.name).map((handler): PreparedJob => {
       const taskId = derivedTaskId(
         handler.task.definition.name,

@@ -4,7 +4,7 @@ import { types } from 'node:util';
 import type { DownstreamDefinition } from '../contract/define-downstream.js';
 import { PermanentError, TaskTimeoutError } from '../contract/errors.js';
 import type { TaskContext, TaskHandler, TaskLogger } from '../contract/task-context.js';
-import { validatePayload } from '../validation/validate-payload.js';
+import { validatePayloadNow } from '../validation/validate-payload.js';
 import { AttemptDeadline, withDeadlineSignal } from './attempt-deadline.js';
 import { DownstreamGuards } from './downstream-guards.js';
 import type { ExtensionRegistry } from './extension-registry.js';
@@ -156,13 +156,23 @@ export class TaskExecutor {
         `job data of ${definition.name} is not a coordinator job ({ payload, meta }): it can never run`,
       );
     }
-    const payload = await validatePayload(definition.payload, run.data.payload, `payload of ${definition.name}`).catch(
-      (error: unknown) => {
-        // A payload the validator cannot even read (nested too deeply, hostile getters) will never be valid.
-        if (error instanceof PermanentError) throw error;
-        throw new PermanentError(`payload of ${definition.name} cannot be validated: ${asError(error).message}`);
-      },
-    );
+    // A payload the validator cannot even read (nested too deeply, hostile getters) will never be valid.
+    const permanent = (error: unknown): Error =>
+      error instanceof PermanentError
+        ? error
+        : new PermanentError(`payload of ${definition.name} cannot be validated: ${asError(error).message}`);
+    let checked: object | Promise<object>;
+    try {
+      checked = validatePayloadNow(definition.payload, run.data.payload, `payload of ${definition.name}`);
+    } catch (error) {
+      throw permanent(error);
+    }
+    const payload =
+      checked instanceof Promise
+        ? await checked.catch((error: unknown) => {
+            throw permanent(error);
+          })
+        : checked;
     const handler = this.resolveHandler<TaskHandler<object>>(definition.handler);
 
     const deadline = new AttemptDeadline(
