@@ -3,6 +3,8 @@
 // returns its start time, stored with the job) and to BullMQ marking the job completed (finishedOn).
 // Both clocks are the machine's wall clock read in separate processes, so sub-millisecond values
 // (and a handler that starts before the client has read its 202, which shows as negative) are real.
+// BullMQ stamps finishedOn in whole milliseconds (Date.now()), so → completed reads up to 1 ms low,
+// and can read below → start.
 import { runLoad } from '../lib/autocannon-run.mjs';
 import { fmt } from '../lib/format.mjs';
 import {
@@ -114,7 +116,8 @@ export async function e2eCase(ctx) {
     description:
       `fixed rate, open loop (${e2e.rates.join(' and ')} req/s): client's 202 → no-op handler start and → job completed; ` +
       'coordinator = api-host + worker-host with the bench extension; raw = raw Fastify + raw Worker. ' +
-      'HTTP latency counts from when a request was due, so a server slower than the rate shows as growing latency',
+      'HTTP latency counts from when a request was due, so a server slower than the rate shows as growing latency; ' +
+      'BullMQ stamps completion in whole milliseconds, so → completed reads up to 1 ms low (below → start at times)',
     concurrency: CONCURRENCY,
     byRate,
   };
