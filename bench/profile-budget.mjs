@@ -99,8 +99,8 @@ const columns = specs.map((spec) => {
   return { file, count, busyUs, byRole };
 });
 
-const cell = (us, column) => `${(us / column.count).toFixed(1).padStart(7)} µs ${pct(us, column.busyUs)}`;
 const pct = (us, of) => `${((100 * us) / of).toFixed(0).padStart(3)}%`;
+const cell = (us, column) => `${(us / column.count).toFixed(1).padStart(7)} µs ${pct(us, column.busyUs)}`;
 const width = Math.max(...ROLES.map(([role]) => role.length));
 for (const [i, column] of columns.entries())
   process.stdout.write(`[${i + 1}] ${column.file}, ${column.count} served\n`);

@@ -16,7 +16,7 @@ describe('createAuthenticator', () => {
     expect(() => createAuthenticator({})).toThrow(/no credentials configured.*COORDINATOR_DEV_MODE=true/);
   });
 
-  it('in development mode, generates a key with every scope and says so loudly', async () => {
+  it('in development mode, generates a key with every scope and says so loudly', () => {
     const { lines, logger } = recorder();
     const authenticator = createAuthenticator({ COORDINATOR_DEV_MODE: 'true' }, logger as never);
     expect(lines[0]).toMatch(/^WARN DEVELOPMENT MODE/);

@@ -48,7 +48,7 @@ describe('WaitingCounts', () => {
     now = 249;
     expect(counts.peek('orders')).toEqual(expect.objectContaining({ count: 8 }));
     now = 250;
-    expect(counts.peek('orders')).toBeUndefined(); // as old as get() reads again at
+    expect(counts.peek('orders')).toBeUndefined(); // the age at which get() reads again
     expect(reads).toHaveLength(1);
   });
 
