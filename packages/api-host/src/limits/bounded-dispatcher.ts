@@ -69,7 +69,7 @@ export class BoundedDispatcher extends TaskDispatcher {
   private ensureRoom(queues: readonly string[]): Promise<void> | undefined {
     const jobs = new Map<string, number>();
     for (const queue of queues) jobs.set(queue, (jobs.get(queue) ?? 0) + 1);
-    const unread: { queue: string; count: number; cap: number }[] = [];
+    let unread: { queue: string; count: number; cap: number }[] | undefined; // made only when a count is stale
     // Every known count is checked before any read starts, so a full queue throws here without
     // leaving a read's promise to reject unhandled.
     for (const [queue, count] of jobs) {
@@ -77,9 +77,9 @@ export class BoundedDispatcher extends TaskDispatcher {
       if (cap === undefined) continue;
       const known = this.waiting.peek(queue);
       if (known) assertRoom(queue, known.count, count, cap);
-      else unread.push({ queue, count, cap });
+      else (unread ??= []).push({ queue, count, cap });
     }
-    if (unread.length === 0) return undefined;
+    if (unread === undefined) return undefined;
     return Promise.all(
       unread.map(async ({ queue, count, cap }) => assertRoom(queue, await this.waiting.get(queue), count, cap)),
     ).then(() => undefined);
